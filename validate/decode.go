@@ -1,0 +1,270 @@
+package validate
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"sort"
+	"strings"
+)
+
+// Decode copies raw, a value as encoding/json or YAML decodes it into `any` (maps,
+// lists, strings, float64 or int numbers, booleans, nil), into dst, a pointer to a Go
+// value whose struct fields carry `json` tags. Unlike encoding/json it does not stop
+// at the first problem: every unknown key (with a did-you-mean hint) and every value of
+// the wrong type is recorded in ps with its path below path. A null or missing value
+// leaves the destination untouched, so pointer fields stay nil ("use the default").
+func Decode(ps *Problems, path string, raw any, dst any) {
+	v := reflect.ValueOf(dst)
+	if v.Kind() != reflect.Pointer || v.IsNil() {
+		panic("validate.Decode: dst must be a non-nil pointer")
+	}
+	decodeValue(ps, path, raw, v.Elem())
+}
+
+func decodeValue(ps *Problems, path string, raw any, dst reflect.Value) {
+	if raw == nil {
+		return
+	}
+	switch dst.Kind() {
+	case reflect.Pointer:
+		elem := reflect.New(dst.Type().Elem())
+		if decodeInto(ps, path, raw, elem.Elem()) {
+			dst.Set(elem)
+		}
+	default:
+		decodeInto(ps, path, raw, dst)
+	}
+}
+
+// decodeInto decodes raw into dst and reports whether it succeeded.
+func decodeInto(ps *Problems, path string, raw any, dst reflect.Value) bool {
+	switch dst.Kind() {
+	case reflect.String:
+		s, ok := raw.(string)
+		if !ok {
+			ps.addTypeError(path, "", "must be a string, got %s", describe(raw))
+			return false
+		}
+		dst.SetString(s)
+	case reflect.Bool:
+		b, ok := raw.(bool)
+		if !ok {
+			ps.addTypeError(path, "write true or false without quotes", "must be true or false, got %s", describe(raw))
+			return false
+		}
+		dst.SetBool(b)
+	case reflect.Int, reflect.Int32, reflect.Int64:
+		f, ok := number(raw)
+		if !ok {
+			ps.addTypeError(path, "write the number without quotes", "must be a whole number, got %s", describe(raw))
+			return false
+		}
+		if f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+			ps.addTypeError(path, "", "must be a whole number, got %v", f)
+			return false
+		}
+		dst.SetInt(int64(f))
+	case reflect.Float64:
+		f, ok := number(raw)
+		if !ok {
+			ps.addTypeError(path, "write the number without quotes", "must be a number, got %s", describe(raw))
+			return false
+		}
+		dst.SetFloat(f)
+	case reflect.Slice:
+		items, ok := raw.([]any)
+		if !ok {
+			ps.addTypeError(path, "write a YAML list (one `- item` a line)", "must be a list, got %s", describe(raw))
+			return false
+		}
+		if len(items) == 0 {
+			return true // an empty list means the same as no list
+		}
+		out := reflect.MakeSlice(dst.Type(), len(items), len(items))
+		for i, item := range items {
+			itemPath := fmt.Sprintf("%s[%d]", path, i)
+			if item == nil {
+				ps.Add(itemPath, "must not be empty", "remove the empty list entry")
+				continue
+			}
+			decodeValue(ps, itemPath, item, out.Index(i))
+		}
+		dst.Set(out)
+	case reflect.Map:
+		obj, ok := raw.(map[string]any)
+		if !ok {
+			ps.addTypeError(path, "", "must be a mapping of keys to values, got %s", describe(raw))
+			return false
+		}
+		out := reflect.MakeMapWithSize(dst.Type(), len(obj))
+		for _, k := range sortedKeys(obj) {
+			elem := reflect.New(dst.Type().Elem()).Elem()
+			decodeValue(ps, path+"."+k, obj[k], elem)
+			out.SetMapIndex(reflect.ValueOf(k).Convert(dst.Type().Key()), elem)
+		}
+		dst.Set(out)
+	case reflect.Struct:
+		obj, ok := raw.(map[string]any)
+		if !ok {
+			ps.addTypeError(path, "", "must be a mapping of keys to values, got %s", describe(raw))
+			return false
+		}
+		fields := FieldsOf(dst.Type())
+		known := make([]string, 0, len(fields))
+		for name := range fields {
+			known = append(known, name)
+		}
+		for _, k := range sortedKeys(obj) {
+			idx, ok := fields[k]
+			if !ok {
+				ps.Add(joinPath(path, k), "unknown key", UnknownHint(k, known))
+				continue
+			}
+			decodeValue(ps, joinPath(path, k), obj[k], dst.FieldByIndex(idx))
+		}
+	case reflect.Interface:
+		// Kept as written, for a later pass that knows its shape.
+		dst.Set(reflect.ValueOf(raw))
+	default:
+		panic(fmt.Sprintf("validate.Decode: unsupported destination kind %s at %s", dst.Kind(), path))
+	}
+	return true
+}
+
+// FieldsOf maps the `json` names of a struct type's exported fields to their index.
+// Fields tagged `json:"-"` or without a tag are not part of the input.
+func FieldsOf(t reflect.Type) map[string][]int {
+	fields := map[string][]int{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if !f.IsExported() || name == "" || name == "-" {
+			continue
+		}
+		fields[name] = f.Index
+	}
+	return fields
+}
+
+func joinPath(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func number(raw any) (float64, bool) {
+	switch n := raw.(type) {
+	case float64:
+		return n, true
+	case int:
+		return float64(n), true
+	case int64:
+		return float64(n), true
+	case uint64:
+		return float64(n), true
+	}
+	return 0, false
+}
+
+// describe names a raw value's kind for an error message, with the value itself when
+// it is short and not a container.
+func describe(raw any) string {
+	switch v := raw.(type) {
+	case string:
+		if len(v) > 40 {
+			v = v[:37] + "..."
+		}
+		return fmt.Sprintf("string %q", v)
+	case bool:
+		return fmt.Sprintf("boolean %v", v)
+	case map[string]any:
+		return "a mapping"
+	case []any:
+		return "a list"
+	}
+	if f, ok := number(raw); ok {
+		return fmt.Sprintf("number %v", f)
+	}
+	return fmt.Sprintf("%T", raw)
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Overlay decodes raw, a mapping written by a user, onto dst, a pointer to a struct
+// that already holds defaults: keys present in raw replace the defaults, the others
+// stay. Each replaced field whose `range:"lo,hi"` tag is set is checked against that
+// inclusive range, and a value out of range is reported at its own path, so a bad
+// override is blamed where it was written.
+func Overlay(ps *Problems, path string, raw any, dst any) {
+	Decode(ps, path, raw, dst)
+	obj, ok := raw.(map[string]any)
+	if !ok {
+		return
+	}
+	v := reflect.ValueOf(dst).Elem()
+	fields := FieldsOf(v.Type())
+	for _, k := range sortedKeys(obj) {
+		idx, known := fields[k]
+		if !known {
+			continue // reported by Decode
+		}
+		f := v.Type().FieldByIndex(idx)
+		lo, hi, ok := parseRange(f.Tag.Get("range"))
+		if !ok {
+			continue
+		}
+		fv := v.FieldByIndex(idx)
+		switch fv.Kind() {
+		case reflect.Int, reflect.Int64:
+			if x := float64(fv.Int()); x < lo || x > hi {
+				ps.Addf(joinPath(path, k), "", "must be between %s and %s, got %d", fmtNum(lo), fmtNum(hi), fv.Int())
+			}
+		case reflect.Float64:
+			FloatRange(ps, joinPath(path, k), fv.Float(), lo, hi, "")
+		}
+	}
+}
+
+// InRange reports whether every field of the struct *v that has a range tag is inside
+// its range. Tests use it to prove that defaults obey the limits users are held to.
+func InRange(v any) []string {
+	var out []string
+	rv := reflect.ValueOf(v).Elem()
+	for i := 0; i < rv.NumField(); i++ {
+		f := rv.Type().Field(i)
+		lo, hi, ok := parseRange(f.Tag.Get("range"))
+		if !ok {
+			continue
+		}
+		var x float64
+		switch rv.Field(i).Kind() {
+		case reflect.Int, reflect.Int64:
+			x = float64(rv.Field(i).Int())
+		case reflect.Float64:
+			x = rv.Field(i).Float()
+		}
+		if x < lo || x > hi {
+			out = append(out, fmt.Sprintf("%s=%v outside [%v, %v]", f.Name, x, lo, hi))
+		}
+	}
+	return out
+}
+
+func parseRange(tag string) (lo, hi float64, ok bool) {
+	if tag == "" {
+		return 0, 0, false
+	}
+	if _, err := fmt.Sscanf(tag, "%g,%g", &lo, &hi); err != nil {
+		panic(fmt.Sprintf("validate: bad range tag %q: %v", tag, err))
+	}
+	return lo, hi, true
+}
