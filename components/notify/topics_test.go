@@ -1,0 +1,278 @@
+package notify
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vigilops/vigil/alerts"
+	"github.com/vigilops/vigil/components/iampolicy"
+	"github.com/vigilops/vigil/internal/mockcloud"
+	"github.com/vigilops/vigil/validate"
+)
+
+const (
+	account = "123456789012"
+	region  = "eu-west-1"
+	// pagerDutyURL stands for a real integration URL; it must never show up in clear.
+	pagerDutyURL = "https://events.pagerduty.com/integration/0123456789abcdef0123456789abcdef/enqueue"
+	webhookURL   = "https://hooks.example.com/services/T000/B000/XXXXXXXXXXXXXXXX"
+)
+
+func validArgs() *TopicsArgs {
+	return &TopicsArgs{
+		NamePrefix: "vigil-prod",
+		AccountID:  account,
+		Region:     region,
+		Subscribers: map[alerts.Severity]Subscribers{
+			alerts.Critical: {
+				Emails:    []string{"oncall@example.com"},
+				SMS:       []string{"+4915112345678"},
+				PagerDuty: []pulumi.StringInput{pulumi.String(pagerDutyURL)},
+			},
+			alerts.Medium: {
+				Emails:   []string{"team@example.com", "lead@example.com"},
+				Webhooks: []pulumi.StringInput{pulumi.ToSecret(pulumi.String(webhookURL)).(pulumi.StringOutput)},
+			},
+		},
+		PublisherRoleARNs: []string{"arn:aws:iam::123456789012:role/alertmanager"},
+		Tags:              map[string]string{"team": "reservations"},
+	}
+}
+
+// deploy runs NewTopics under Pulumi's mock engine and returns what was registered.
+func deploy(t *testing.T, args *TopicsArgs) (*mockcloud.Cloud, *Topics, error) {
+	t.Helper()
+	cloud := mockcloud.New("vigil", "test", account, region)
+	var topics *Topics
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		var err error
+		topics, err = NewTopics(ctx, "notify", args)
+		return err
+	}, pulumi.WithMocks("vigil", "test", cloud))
+	return cloud, topics, err
+}
+
+func str(t *testing.T, r mockcloud.Resource, key string) string {
+	t.Helper()
+	v, ok := r.Inputs[resource.PropertyKey(key)]
+	require.True(t, ok, "%s has no input %q", r.Name, key)
+	require.True(t, v.IsString(), "%s.%s is not a plain string: %v", r.Name, key, v)
+	return v.StringValue()
+}
+
+func TestNewTopicsCreatesAnEncryptedTopicPerSeverity(t *testing.T) {
+	cloud, _, err := deploy(t, validArgs())
+	require.NoError(t, err)
+
+	keys := cloud.ByType("aws:kms/key:Key")
+	require.Len(t, keys, 1)
+	assert.True(t, keys[0].Inputs["enableKeyRotation"].BoolValue(), "key rotation must be on")
+	assert.Equal(t, 30.0, keys[0].Inputs["deletionWindowInDays"].NumberValue(), "default deletion window")
+	alias, ok := cloud.Named("aws:kms/alias:Alias", "notify-key-alias")
+	require.True(t, ok)
+	assert.Equal(t, "alias/vigil-prod-notify", str(t, alias, "name"))
+
+	topics := cloud.ByType("aws:sns/topic:Topic")
+	require.Len(t, topics, 4)
+	keyArn := "arn:aws:kms:eu-west-1:123456789012:key/"
+	for _, sev := range alerts.Severities() {
+		topic, ok := cloud.Named("aws:sns/topic:Topic", "notify-"+string(sev))
+		require.True(t, ok, "no topic for %s", sev)
+		assert.Equal(t, "vigil-prod-"+string(sev), str(t, topic, "name"))
+		assert.True(t, strings.HasPrefix(str(t, topic, "kmsMasterKeyId"), keyArn), "topic %s is not encrypted with the component's key", sev)
+		assert.Equal(t, 2.0, topic.Inputs["signatureVersion"].NumberValue())
+		assert.Equal(t, "reservations", topic.Inputs["tags"].ObjectValue()["team"].StringValue())
+		assert.Contains(t, topic.Parent, TypeToken, "children are parented to the component")
+	}
+}
+
+func TestKeyPolicyLetsAlarmsEventBridgeAndPublishersUseTheKey(t *testing.T) {
+	cloud, _, err := deploy(t, validArgs())
+	require.NoError(t, err)
+	key := cloud.ByType("aws:kms/key:Key")[0]
+	doc, err := iampolicy.Parse(str(t, key, "policy"))
+	require.NoError(t, err)
+	assert.Empty(t, doc.Lint())
+
+	bySid := map[string]iampolicy.Statement{}
+	for _, s := range doc.Statement {
+		bySid[s.Sid] = s
+	}
+	admin := bySid["AccountAdministersKey"]
+	assert.Equal(t, []string{"arn:aws:iam::123456789012:root"}, admin.Principal.AWS)
+	assert.Contains(t, admin.Action, "kms:PutKeyPolicy", "the account must be able to manage the key")
+	assert.NotContains(t, admin.Action, "kms:Decrypt", "administering is not using")
+	assert.NotContains(t, admin.Action, "kms:DisableKeyRotation")
+
+	assert.Equal(t, []string{"cloudwatch.amazonaws.com"}, bySid["CloudWatchAlarmsUseKey"].Principal.Service)
+	assert.Equal(t, []string{"kms:Decrypt", "kms:GenerateDataKey"}, bySid["CloudWatchAlarmsUseKey"].Action)
+	assert.Equal(t, []string{"events.amazonaws.com"}, bySid["EventBridgeUsesKey"].Principal.Service)
+
+	pub := bySid["PublisherRolesUseKeyThroughSNS"]
+	assert.Equal(t, []string{"arn:aws:iam::123456789012:role/alertmanager"}, pub.Principal.AWS)
+	assert.Equal(t, []string{"sns.eu-west-1.amazonaws.com"}, pub.Condition["StringEquals"]["kms:ViaService"],
+		"publishers may use the key only through SNS")
+}
+
+func TestTopicPoliciesAdmitOnlyThisAccountsAlarmsAndNamedPublishers(t *testing.T) {
+	cloud, _, err := deploy(t, validArgs())
+	require.NoError(t, err)
+	policies := cloud.ByType("aws:sns/topicPolicy:TopicPolicy")
+	require.Len(t, policies, 4)
+	for _, p := range policies {
+		topicArn := str(t, p, "arn")
+		doc, err := iampolicy.Parse(str(t, p, "policy"))
+		require.NoError(t, err)
+		assert.Empty(t, doc.Lint(), p.Name)
+		for _, s := range doc.Statement {
+			assert.Equal(t, []string{topicArn}, s.Resource, "%s/%s must be about its own topic", p.Name, s.Sid)
+			if s.Effect == iampolicy.Allow && s.Principal.Service != nil {
+				assert.Equal(t, []string{account}, s.Condition["StringEquals"]["aws:SourceAccount"], "%s/%s", p.Name, s.Sid)
+			}
+		}
+		bySid := map[string]iampolicy.Statement{}
+		for _, s := range doc.Statement {
+			bySid[s.Sid] = s
+		}
+		assert.Equal(t, []string{"arn:aws:cloudwatch:eu-west-1:123456789012:alarm:*"},
+			bySid["CloudWatchAlarmsPublish"].Condition["ArnLike"]["aws:SourceArn"])
+		assert.Equal(t, []string{"arn:aws:events:eu-west-1:123456789012:rule/*"},
+			bySid["EventBridgeRulesPublish"].Condition["ArnLike"]["aws:SourceArn"])
+		assert.Equal(t, []string{"arn:aws:iam::123456789012:role/alertmanager"}, bySid["PublisherRolesPublish"].Principal.AWS)
+		deny := bySid["DenyInsecureTransport"]
+		assert.Equal(t, iampolicy.Deny, deny.Effect)
+		assert.Equal(t, []string{"false"}, deny.Condition["Bool"]["aws:SecureTransport"])
+	}
+}
+
+func TestWithoutPublisherRolesNoPrincipalIsNamed(t *testing.T) {
+	args := validArgs()
+	args.PublisherRoleARNs = nil
+	cloud, _, err := deploy(t, args)
+	require.NoError(t, err)
+	for _, r := range append(cloud.ByType("aws:sns/topicPolicy:TopicPolicy"), cloud.ByType("aws:kms/key:Key")...) {
+		doc, err := iampolicy.Parse(str(t, r, "policy"))
+		require.NoError(t, err)
+		for _, s := range doc.Statement {
+			assert.NotContains(t, s.Sid, "PublisherRoles", r.Name)
+		}
+	}
+}
+
+func TestSubscriptionsFollowTheSeverities(t *testing.T) {
+	cloud, _, err := deploy(t, validArgs())
+	require.NoError(t, err)
+	type sub struct{ topic, protocol, endpoint string }
+	var got []sub
+	for _, s := range cloud.ByType("aws:sns/topicSubscription:TopicSubscription") {
+		endpoint := s.Inputs["endpoint"]
+		shown := "[secret]"
+		if !endpoint.IsSecret() {
+			shown = endpoint.StringValue()
+		}
+		topic := strings.TrimPrefix(str(t, s, "topic"), "arn:aws:sns:eu-west-1:123456789012:")
+		got = append(got, sub{topic, str(t, s, "protocol"), shown})
+	}
+	assert.ElementsMatch(t, []sub{
+		{"vigil-prod-critical", "email", "oncall@example.com"},
+		{"vigil-prod-critical", "sms", "+4915112345678"},
+		{"vigil-prod-critical", "https", "[secret]"},
+		{"vigil-prod-medium", "email", "team@example.com"},
+		{"vigil-prod-medium", "email", "lead@example.com"},
+		{"vigil-prod-medium", "https", "[secret]"},
+	}, got)
+
+	pd, ok := cloud.Named("aws:sns/topicSubscription:TopicSubscription", "notify-critical-pagerduty-0")
+	require.True(t, ok)
+	assert.True(t, pd.Inputs["endpointAutoConfirms"].BoolValue(), "PagerDuty confirms on its own")
+	hook, ok := cloud.Named("aws:sns/topicSubscription:TopicSubscription", "notify-medium-webhook-0")
+	require.True(t, ok)
+	assert.False(t, hook.Inputs["endpointAutoConfirms"].BoolValue())
+}
+
+func TestSecretEndpointsStaySecretEvenWhenPassedInClear(t *testing.T) {
+	cloud, _, err := deploy(t, validArgs())
+	require.NoError(t, err)
+	for _, name := range []string{"notify-critical-pagerduty-0", "notify-medium-webhook-0"} {
+		r, ok := cloud.Named("aws:sns/topicSubscription:TopicSubscription", name)
+		require.True(t, ok)
+		require.True(t, r.Inputs["endpoint"].IsSecret(), "%s endpoint must be a secret", name)
+	}
+	// Nothing registered may carry the URLs in clear, in any input of any resource.
+	for _, r := range cloud.Resources() {
+		clear, err := json.Marshal(r.Inputs.MapRepl(nil, func(v resource.PropertyValue) (any, bool) {
+			if v.IsSecret() {
+				return "[secret]", true
+			}
+			return nil, false
+		}))
+		require.NoError(t, err)
+		assert.NotContains(t, string(clear), "0123456789abcdef0123456789abcdef", r.Name)
+		assert.NotContains(t, string(clear), "XXXXXXXXXXXXXXXX", r.Name)
+	}
+}
+
+func TestOutputsGiveTheTopicArnOfEachSeverity(t *testing.T) {
+	var arns map[string]string
+	var keyArn string
+	cloud := mockcloud.New("vigil", "test", account, region)
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		topics, err := NewTopics(ctx, "notify", validArgs())
+		if err != nil {
+			return err
+		}
+		topics.TopicArns.ApplyT(func(m map[string]string) error { arns = m; return nil })
+		topics.KeyArn.ApplyT(func(s string) error { keyArn = s; return nil })
+		return nil
+	}, pulumi.WithMocks("vigil", "test", cloud))
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{
+		"critical": "arn:aws:sns:eu-west-1:123456789012:vigil-prod-critical",
+		"high":     "arn:aws:sns:eu-west-1:123456789012:vigil-prod-high",
+		"medium":   "arn:aws:sns:eu-west-1:123456789012:vigil-prod-medium",
+		"low":      "arn:aws:sns:eu-west-1:123456789012:vigil-prod-low",
+	}, arns)
+	assert.True(t, strings.HasPrefix(keyArn, "arn:aws:kms:eu-west-1:123456789012:key/"), keyArn)
+}
+
+func TestInvalidArgsListEveryProblemAndCreateNothing(t *testing.T) {
+	args := &TopicsArgs{
+		NamePrefix: "vigil prod",
+		AccountID:  "12345",
+		Region:     "Europe",
+		Subscribers: map[alerts.Severity]Subscribers{
+			"critcal":     {Emails: []string{"oncall@example.com"}},
+			alerts.High:   {Emails: []string{"not-an-address"}, SMS: []string{"0151 123"}},
+			alerts.Medium: {PagerDuty: []pulumi.StringInput{nil}},
+		},
+		PublisherRoleARNs:     []string{"alertmanager"},
+		KeyDeletionWindowDays: 3,
+	}
+	cloud, _, err := deploy(t, args)
+	require.Error(t, err)
+	var invalid *validate.Error
+	require.ErrorAs(t, err, &invalid)
+	var paths []string
+	for _, p := range invalid.Problems {
+		paths = append(paths, p.Path)
+	}
+	assert.Equal(t, []string{
+		"AccountID",
+		"KeyDeletionWindowDays",
+		"NamePrefix",
+		"PublisherRoleARNs[0]",
+		"Region",
+		"Subscribers.critcal",
+		"Subscribers.high.Emails[0]",
+		"Subscribers.high.SMS[0]",
+		"Subscribers.medium.PagerDuty[0]",
+	}, paths)
+	assert.Contains(t, err.Error(), "Subscribers.critcal: is not a severity\n    hint: did you mean critical?")
+	assert.Empty(t, cloud.Resources(), "invalid args must create nothing, not even the component")
+}
