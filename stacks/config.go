@@ -1,0 +1,222 @@
+package stacks
+
+// This file is the schema of the stack configuration: one Go field per key under the
+// vigil: namespace of Pulumi.<stack>.yaml, with its `json` name. Unknown keys are
+// errors, so a typo is never silently ignored. Pulumi.yaml declares the same keys for
+// Pulumi (a test keeps the two in step) and README.md documents every one of them.
+
+// Config is the stack configuration as written, before defaults are applied.
+type Config struct {
+	// Tier is dev or prod. It picks the defaults (dev never pages). Required.
+	Tier string `json:"tier"`
+	// AccountID is the 12-digit AWS account the stack deploys to. Required: it scopes
+	// every policy to this account.
+	AccountID string `json:"accountId"`
+	// NamePrefix starts every physical name. Empty means "vigil-<stack>".
+	NamePrefix string `json:"namePrefix"`
+	// Tags are added to every resource, after vigil's own (managed-by, stack, tier).
+	Tags map[string]string `json:"tags"`
+	// LogRetentionDays is how long vigil's own log groups keep logs. 0 means the tier
+	// default (dev 14, prod 90).
+	LogRetentionDays int `json:"logRetentionDays"`
+	// TaskSize is the Fargate size of vigil's own tasks. Empty means the tier default.
+	TaskSize TaskSize `json:"taskSize"`
+	// Notifications are the endpoints of each severity.
+	Notifications Notifications `json:"notifications"`
+	// PublisherRoles are IAM role ARNs that may publish to the severity topics.
+	PublisherRoles []string `json:"publisherRoles"`
+	// Thresholds override the tier's alarm thresholds for every resource of a kind.
+	Thresholds Thresholds `json:"thresholds"`
+	// Services, Databases, Caches, Queues and Certificates are the monitored estate.
+	Services     []Service     `json:"services"`
+	Databases    []Database    `json:"databases"`
+	Caches       []Cache       `json:"caches"`
+	Queues       []Queue       `json:"queues"`
+	Certificates []Certificate `json:"certificates"`
+}
+
+// TaskSize is a Fargate task size.
+type TaskSize struct {
+	// CPU in units (1024 = one vCPU): 256, 512, 1024, 2048, 4096, 8192 or 16384.
+	CPU int `json:"cpu"`
+	// MemoryMiB must be a size Fargate allows for the CPU.
+	MemoryMiB int `json:"memoryMiB"`
+}
+
+// Notifications holds the endpoints of each severity. A missing severity has none.
+type Notifications struct {
+	Critical *Endpoints `json:"critical"`
+	High     *Endpoints `json:"high"`
+	Medium   *Endpoints `json:"medium"`
+	Low      *Endpoints `json:"low"`
+}
+
+// Endpoints are where one severity's notifications go.
+type Endpoints struct {
+	// Emails receive every notification of the severity.
+	Emails []string `json:"emails"`
+	// SMS are E.164 phone numbers. Paging: prod critical and high only.
+	SMS []string `json:"sms"`
+	// PagerDuty is the integration URL of a PagerDuty "Amazon CloudWatch" integration.
+	// Paging: prod critical and high only. Secret: set it with `pulumi config set
+	// --secret --path`.
+	PagerDuty Secret `json:"pagerduty"`
+	// Webhooks are HTTPS endpoints that receive the SNS JSON. Secrets.
+	Webhooks []Secret `json:"webhooks"`
+}
+
+// Thresholds override the tier defaults for every resource of a kind. Each is a
+// mapping of threshold names (see ServiceAlarms, ...) to values; a resource's own
+// `alarms` override these in turn.
+type Thresholds struct {
+	Service     any `json:"service"`
+	Database    any `json:"database"`
+	Cache       any `json:"cache"`
+	Queue       any `json:"queue"`
+	Certificate any `json:"certificate"`
+}
+
+// Service is a service of the team, usually an ECS service behind a load balancer.
+type Service struct {
+	// Name identifies the service in alarm names and labels: lower-case letters,
+	// digits and hyphens. Required and unique.
+	Name string `json:"name"`
+	// ECS locates the service's ECS service. Optional.
+	ECS *ECSService `json:"ecs"`
+	// LogGroup is the CloudWatch Logs group the service writes to. Optional.
+	LogGroup string `json:"logGroup"`
+	// LoadBalancer is the ARN suffix of the service's ALB or NLB
+	// (app/<name>/<id>), the LoadBalancer dimension of its metrics. Optional.
+	LoadBalancer string `json:"loadBalancer"`
+	// TargetGroup is the ARN suffix of the service's target group
+	// (targetgroup/<name>/<id>). Needs LoadBalancer. Optional.
+	TargetGroup string `json:"targetGroup"`
+	// HealthCheckURL is checked from outside every minute. Optional.
+	HealthCheckURL string `json:"healthCheckUrl"`
+	// Overrides are the service's own thresholds as written (`alarms:`); Alarms holds
+	// the resolved values.
+	Overrides any `json:"alarms"`
+	// Alarms are the thresholds in force: tier default, then vigil:thresholds.service,
+	// then the service's own.
+	Alarms ServiceAlarms `json:"-"`
+}
+
+// ECSService names an ECS service.
+type ECSService struct {
+	Cluster string `json:"cluster"`
+	Service string `json:"service"`
+}
+
+// Database is an RDS DB instance.
+type Database struct {
+	// Name identifies the database in alarm names. Required and unique.
+	Name string `json:"name"`
+	// Engine is postgres, mysql, mariadb, aurora-postgresql or aurora-mysql. Required.
+	Engine string `json:"engine"`
+	// InstanceID is the DB instance identifier. Required.
+	InstanceID string `json:"instanceId"`
+	// MaxConnections is the engine's max_connections; the connection alarm is a share
+	// of it. Required.
+	MaxConnections int `json:"maxConnections"`
+	// Overrides are the database's own thresholds as written; Alarms the resolved ones.
+	Overrides any            `json:"alarms"`
+	Alarms    DatabaseAlarms `json:"-"`
+}
+
+// Cache is an ElastiCache node.
+type Cache struct {
+	// Name identifies the cache in alarm names. Required and unique.
+	Name string `json:"name"`
+	// Engine is redis, valkey or memcached. Required.
+	Engine string `json:"engine"`
+	// ClusterID is the cache cluster ID (a node, such as prod-sessions-001). Required.
+	ClusterID string `json:"clusterId"`
+	// Overrides are the cache's own thresholds as written; Alarms the resolved ones.
+	Overrides any         `json:"alarms"`
+	Alarms    CacheAlarms `json:"-"`
+}
+
+// Queue is an SQS queue.
+type Queue struct {
+	// Name is the SQS queue name. Required and unique.
+	Name string `json:"name"`
+	// DeadLetterQueue is the name of its dead-letter queue. Optional.
+	DeadLetterQueue string `json:"deadLetterQueue"`
+	// Overrides are the queue's own thresholds as written; Alarms the resolved ones.
+	Overrides any         `json:"alarms"`
+	Alarms    QueueAlarms `json:"-"`
+}
+
+// Certificate is an ACM certificate.
+type Certificate struct {
+	// Domain is the certificate's main domain name. Required.
+	Domain string `json:"domain"`
+	// ARN is the ACM certificate ARN, in this stack's account. Required.
+	ARN string `json:"arn"`
+	// Overrides are the certificate's own thresholds as written; Alarms the resolved ones.
+	Overrides any               `json:"alarms"`
+	Alarms    CertificateAlarms `json:"-"`
+}
+
+// The alarm threshold sets. The `range` tag is the inclusive range a value must be
+// in; the tier defaults are in defaults.go.
+
+// ServiceAlarms are the thresholds of a service.
+type ServiceAlarms struct {
+	// CPUPercent: average CPU of the service's tasks, as a share of what they reserve.
+	CPUPercent float64 `json:"cpuPercent" range:"1,100"`
+	// MemoryPercent: average memory of the service's tasks, as a share of their reservation.
+	MemoryPercent float64 `json:"memoryPercent" range:"1,100"`
+	// ErrorRatePercent: share of requests answered with a 5xx, for 3 minutes.
+	ErrorRatePercent float64 `json:"errorRatePercent" range:"0.01,100"`
+	// LatencyP95Ms and LatencyP99Ms: response-time percentiles, in milliseconds.
+	LatencyP95Ms int `json:"latencyP95Ms" range:"1,600000"`
+	LatencyP99Ms int `json:"latencyP99Ms" range:"1,600000"`
+	// DownMinutes: how long the service may be down (no healthy target, failed health
+	// check) before the alarm fires.
+	DownMinutes int `json:"downMinutes" range:"1,60"`
+}
+
+// DatabaseAlarms are the thresholds of an RDS database.
+type DatabaseAlarms struct {
+	CPUPercent float64 `json:"cpuPercent" range:"1,100"`
+	// ConnectionsPercent: open connections as a share of maxConnections.
+	ConnectionsPercent float64 `json:"connectionsPercent" range:"1,100"`
+	// ReplicaLagSeconds: replication lag of a replica.
+	ReplicaLagSeconds int `json:"replicaLagSeconds" range:"1,86400"`
+	// IOLatencyMs: average read or write latency of the storage.
+	IOLatencyMs int `json:"ioLatencyMs" range:"1,10000"`
+	// FreeStorageGiB: alarm when free storage falls below this.
+	FreeStorageGiB float64 `json:"freeStorageGiB" range:"0.1,65536"`
+	// LongQuerySeconds: a query running longer than this (Prometheus rules).
+	LongQuerySeconds int `json:"longQuerySeconds" range:"1,86400"`
+}
+
+// CacheAlarms are the thresholds of an ElastiCache node.
+type CacheAlarms struct {
+	CPUPercent float64 `json:"cpuPercent" range:"1,100"`
+	// MemoryPercent: memory used as a share of the node's maximum.
+	MemoryPercent float64 `json:"memoryPercent" range:"1,100"`
+	// Connections: current client connections.
+	Connections int `json:"connections" range:"1,65000"`
+	// EvictionsPer5Minutes: keys evicted in five minutes.
+	EvictionsPer5Minutes int `json:"evictionsPer5Minutes" range:"0,100000000"`
+	// CommandLatencyMs: command latency.
+	CommandLatencyMs float64 `json:"commandLatencyMs" range:"0.1,10000"`
+}
+
+// QueueAlarms are the thresholds of an SQS queue.
+type QueueAlarms struct {
+	// Backlog: messages waiting to be received.
+	Backlog int `json:"backlog" range:"1,100000000"`
+	// OldestMessageMinutes: age of the oldest waiting message.
+	OldestMessageMinutes int `json:"oldestMessageMinutes" range:"1,20160"`
+	// FailureRatePercent: share of processed messages that fail, for 5 minutes.
+	FailureRatePercent float64 `json:"failureRatePercent" range:"0.01,100"`
+}
+
+// CertificateAlarms are the thresholds of an ACM certificate.
+type CertificateAlarms struct {
+	// DaysToExpiry: alarm when the certificate expires in fewer days than this.
+	DaysToExpiry int `json:"daysToExpiry" range:"1,365"`
+}

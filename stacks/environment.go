@@ -1,0 +1,90 @@
+// Package stacks is the only package that knows about Pulumi config and environments.
+// It loads a stack's configuration into a typed Environment, applies the defaults of
+// the stack's tier, validates everything at once (each problem with its config path
+// and a hint), and composes the components into the stack (Deploy).
+package stacks
+
+import (
+	"encoding/json"
+
+	"github.com/vigilops/vigil/alerts"
+)
+
+// Environment is everything a stack deploys, resolved: tier defaults applied, every
+// value validated. Build one with Load (inside a Pulumi program) or FromValues.
+type Environment struct {
+	// Project and Stack are the Pulumi project and stack names.
+	Project string
+	Stack   string
+	// Tier is dev or prod.
+	Tier Tier
+	// AccountID and Region are where the stack deploys.
+	AccountID string
+	Region    string
+	// NamePrefix starts every physical name ("vigil-prod").
+	NamePrefix string
+	// Tags go on every resource: vigil's own, then the stack's vigil:tags.
+	Tags map[string]string
+	// LogRetentionDays of vigil's own log groups.
+	LogRetentionDays int
+	// TaskSize of vigil's own Fargate tasks.
+	TaskSize TaskSize
+	// KeyDeletionWindowDays of vigil's KMS keys.
+	KeyDeletionWindowDays int
+	// Paging lists the severities allowed to page (none in dev).
+	Paging []alerts.Severity
+	// Notifications are the endpoints of each severity; every severity has an entry.
+	Notifications map[alerts.Severity]Endpoints
+	// PublisherRoles may publish to the severity topics.
+	PublisherRoles []string
+
+	// The monitored estate, with the thresholds in force on each item.
+	Services     []Service
+	Databases    []Database
+	Caches       []Cache
+	Queues       []Queue
+	Certificates []Certificate
+
+	// Warnings are things that are allowed but probably not meant, such as a prod
+	// stack whose critical alerts page nobody.
+	Warnings []string
+}
+
+// Pages reports whether endpoints of severity s may page a human in this environment.
+func (e *Environment) Pages(s alerts.Severity) bool {
+	for _, p := range e.Paging {
+		if p == s {
+			return true
+		}
+	}
+	return false
+}
+
+// SecretPlaceholder is what Pulumi's blinding decrypter, and so `vigil plan`, puts in
+// place of a value that is stored encrypted (`secure:`) in a stack file.
+const SecretPlaceholder = "[secret]"
+
+// Secret is a config value that must stay secret. It prints as [secret], so logging or
+// marshalling an Environment never leaks it; Reveal gives the value to the one place
+// that hands it to Pulumi as a secret.
+type Secret string
+
+// Reveal returns the secret value.
+func (s Secret) Reveal() string { return string(s) }
+
+// String hides the value.
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return SecretPlaceholder
+}
+
+// GoString hides the value from %#v too.
+func (s Secret) GoString() string { return `stacks.Secret("` + s.String() + `")` }
+
+// MarshalJSON hides the value.
+func (s Secret) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
+
+// Placeholder reports whether the value is the plan's stand-in for an encrypted value.
+func (s Secret) Placeholder() bool { return string(s) == SecretPlaceholder }
