@@ -1,0 +1,56 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/vigilops/vigil/stacks"
+)
+
+// generatedEstate returns the config values of a prod stack with n services and, in
+// proportion, databases, caches, queues and certificates, as the engine would pass
+// them.
+func generatedEstate(n int) map[string]string {
+	var services, dbs, caches, queues, certs []map[string]any
+	for i := 0; i < n; i++ {
+		name := fmt.Sprintf("svc-%04d", i)
+		services = append(services, map[string]any{
+			"name":           name,
+			"ecs":            map[string]any{"cluster": "prod-main", "service": name},
+			"logGroup":       "/ecs/prod/" + name,
+			"loadBalancer":   "app/prod-public/50dc6c495c0c9188",
+			"targetGroup":    fmt.Sprintf("targetgroup/%s/%016x", name, i),
+			"healthCheckUrl": fmt.Sprintf("https://%s.example.com/health", name),
+			"alarms":         map[string]any{"cpuPercent": 70 + i%20},
+		})
+		if i%5 == 0 {
+			dbs = append(dbs, map[string]any{"name": name + "-db", "engine": "postgres", "instanceId": "prod-" + name, "maxConnections": 400})
+			caches = append(caches, map[string]any{"name": name + "-cache", "engine": "redis", "clusterId": "prod-" + name + "-001"})
+			queues = append(queues, map[string]any{"name": name + "-events"})
+			certs = append(certs, map[string]any{"domain": name + ".example.com",
+				"arn": fmt.Sprintf("arn:aws:acm:eu-west-1:123456789012:certificate/%08x-0000-4000-8000-000000000000", i)})
+		}
+	}
+	enc := func(v any) string {
+		b, err := json.Marshal(v)
+		if err != nil {
+			panic(err)
+		}
+		return string(b)
+	}
+	return map[string]string{
+		"aws:region":          "eu-west-1",
+		"vigil:tier":          "prod",
+		"vigil:accountId":     "123456789012",
+		"vigil:notifications": enc(map[string]any{"critical": map[string]any{"emails": []string{"oncall@example.com"}, "sms": []string{"+4915112345678"}}, "high": map[string]any{"emails": []string{"oncall@example.com"}, "sms": []string{"+4915112345678"}}}),
+		"vigil:services":      enc(services),
+		"vigil:databases":     enc(dbs),
+		"vigil:caches":        enc(caches),
+		"vigil:queues":        enc(queues),
+		"vigil:certificates":  enc(certs),
+	}
+}
+
+func stacksFromValues(values map[string]string) (*stacks.Environment, error) {
+	return stacks.FromValues("vigil", "bench", values, nil)
+}

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// projectDir is the repository root, where Pulumi.yaml and the sample stacks live.
+const projectDir = "../.."
+
+// vigil runs the command line in-process and returns its exit status and output.
+func vigil(args ...string) (int, string, string) {
+	var stdout, stderr bytes.Buffer
+	code := run(args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+func TestPlanPrintsTheReviewedSummaryOfEachSampleStack(t *testing.T) {
+	for _, stack := range []string{"dev", "prod"} {
+		t.Run(stack, func(t *testing.T) {
+			code, out, errOut := vigil("plan", "--stack", stack, "--dir", projectDir)
+			require.Equal(t, 0, code, errOut)
+			golden := filepath.Join("testdata", "plan-"+stack+".txt")
+			if *update {
+				require.NoError(t, os.WriteFile(golden, []byte(out), 0o644))
+			}
+			want, err := os.ReadFile(golden)
+			require.NoError(t, err)
+			assert.Equal(t, string(want), out)
+		})
+	}
+}
+
+func TestPlanningTwiceWritesByteIdenticalFiles(t *testing.T) {
+	first, second := t.TempDir(), t.TempDir()
+	for _, dir := range []string{first, second} {
+		code, _, errOut := vigil("plan", "--stack", "prod", "--dir", projectDir, "--out", dir)
+		require.Equal(t, 0, code, errOut)
+	}
+	for _, name := range []string{"inventory.json", "summary.txt"} {
+		a, err := os.ReadFile(filepath.Join(first, name))
+		require.NoError(t, err)
+		b, err := os.ReadFile(filepath.Join(second, name))
+		require.NoError(t, err)
+		assert.True(t, bytes.Equal(a, b), "%s differs between two plans of the same config", name)
+	}
+}
+
+func TestInventoryListsEveryResourceWithItsInputsAndNoSecret(t *testing.T) {
+	dir := t.TempDir()
+	code, _, errOut := vigil("plan", "--stack", "prod", "--dir", projectDir, "--out", dir)
+	require.Equal(t, 0, code, errOut)
+	raw, err := os.ReadFile(filepath.Join(dir, "inventory.json"))
+	require.NoError(t, err)
+	var inv []InventoryEntry
+	require.NoError(t, json.Unmarshal(raw, &inv))
+	require.Len(t, inv, 20, "the component and its 19 resources")
+
+	byName := map[string]InventoryEntry{}
+	for _, e := range inv {
+		byName[e.Name] = e
+	}
+	assert.Equal(t, "", byName["notify"].Parent)
+	assert.Equal(t, "vigil:notify:Topics", byName["notify"].Type)
+	topic := byName["notify-critical"]
+	assert.Equal(t, "notify", topic.Parent)
+	assert.Equal(t, "vigil-prod-critical", topic.Inputs["name"])
+
+	pd := byName["notify-critical-pagerduty-0"]
+	assert.Equal(t, "[secret]", pd.Inputs["endpoint"], "a secret endpoint is masked")
+	assert.Equal(t, "https", pd.Inputs["protocol"])
+	assert.NotContains(t, string(raw), "v1:", "no ciphertext of the stack file reaches the inventory")
+}
+
+func TestJSONSummary(t *testing.T) {
+	code, out, errOut := vigil("plan", "--stack", "dev", "--dir", projectDir, "--json")
+	require.Equal(t, 0, code, errOut)
+	var s Summary
+	require.NoError(t, json.Unmarshal([]byte(out), &s))
+	assert.Equal(t, "dev", s.Tier)
+	assert.Empty(t, s.Pages)
+	assert.Equal(t, 14, s.Resources)
+	assert.Equal(t, []string{"api", "worker", "web"}, s.Estate["services"])
+	assert.Equal(t, map[string]any{
+		"critical": "arn:aws:sns:eu-west-1:210987654321:vigil-dev-critical",
+		"high":     "arn:aws:sns:eu-west-1:210987654321:vigil-dev-high",
+		"medium":   "arn:aws:sns:eu-west-1:210987654321:vigil-dev-medium",
+		"low":      "arn:aws:sns:eu-west-1:210987654321:vigil-dev-low",
+	}, s.Outputs["topicArns"])
+	assert.Equal(t, []string{"vigil:notifications.low: no endpoints; low notifications reach nobody"}, s.Warnings)
+}
+
+// brokenProject copies the project with a dev stack file edited by edit.
+func brokenProject(t *testing.T, edit func(string) string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, name := range []string{"Pulumi.yaml", "Pulumi.dev.yaml"} {
+		b, err := os.ReadFile(filepath.Join(projectDir, name))
+		require.NoError(t, err)
+		if name == "Pulumi.dev.yaml" {
+			edited := edit(string(b))
+			require.NotEqual(t, string(b), edited, "the edit must change the file")
+			b = []byte(edited)
+		}
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), b, 0o644))
+	}
+	return dir
+}
+
+func TestBrokenStackFileFailsNamingEachKeyAndWritesNothing(t *testing.T) {
+	dir := brokenProject(t, func(s string) string {
+		s = strings.Replace(s, "vigil:databases:", "vigil:databse:", 1)                                     // unknown key
+		s = strings.Replace(s, "maxConnections: 100", "maxConnections: many", 1)                            // wrong type (now under the unknown key)
+		s = strings.Replace(s, "  vigil:tier: dev", "  vigil:tier: dev\n  vigil:logRetentionDays: many", 1) // wrong type
+		s = strings.Replace(s, "      healthCheckUrl: https://api.dev.example.com/health",
+			"      healthCheckUrl: https://api.dev.example.com/health\n      alarms:\n        cpuPercent: 120", 1) // out of range
+		return s
+	})
+	out := filepath.Join(t.TempDir(), "plan")
+	code, stdout, stderr := vigil("plan", "--stack", "dev", "--dir", dir, "--out", out)
+	assert.Equal(t, 1, code)
+	assert.Empty(t, stdout)
+	for _, want := range []string{
+		`invalid config of stack "dev" (3 problems)`,
+		"vigil:databse: unknown key\n    hint: did you mean databases?",
+		`vigil:logRetentionDays: must be a number, got string "many"`,
+		"vigil:services[0].alarms.cpuPercent: must be between 1 and 100, got 120",
+		"Nothing was planned or written.",
+	} {
+		assert.Contains(t, stderr, want)
+	}
+	_, err := os.Stat(out)
+	assert.True(t, os.IsNotExist(err), "an invalid config must not create the output folder")
+}
+
+func TestUnknownStackIsAClearError(t *testing.T) {
+	code, _, stderr := vigil("plan", "--stack", "staging", "--dir", projectDir)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, `no stack "staging"`)
+	assert.Contains(t, stderr, "stacks here: dev, prod")
+}
+
+func TestUsageErrors(t *testing.T) {
+	code, _, stderr := vigil("plan")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "--stack is required")
+	code, _, stderr = vigil("deploy")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, `unknown command "deploy"`)
+	code, out, _ := vigil("--help")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, out, "vigil plan --stack NAME")
+}
+
+// BenchmarkPlan plans generated estates of growing size, from reading the config to
+// the summary, as `vigil plan` does. Run: go test ./cmd/vigil -run '^$' -bench Plan
+func BenchmarkPlan(b *testing.B) {
+	for _, n := range []int{10, 100, 1000} {
+		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
+			values := generatedEstate(n)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				env, err := stacksFromValues(values)
+				if err != nil {
+					b.Fatal(err)
+				}
+				p, err := MakePlan(env, values)
+				if err != nil {
+					b.Fatal(err)
+				}
+				_ = p.Summarize().Text()
+				_ = p.Inventory()
+			}
+		})
+	}
+}
