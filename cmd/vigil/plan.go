@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -29,6 +30,7 @@ func MakePlan(env *stacks.Environment, values map[string]string) (*Plan, error) 
 	cloud := mockcloud.New(env.Project, env.Stack, env.AccountID, env.Region)
 	var (
 		mu       sync.Mutex
+		pending  sync.WaitGroup
 		outputs  = map[string]pulumi.Output{}
 		resolved = map[string]any{}
 	)
@@ -41,16 +43,23 @@ func MakePlan(env *stacks.Environment, values map[string]string) (*Plan, error) 
 		for k, v := range d.Outputs {
 			out := pulumi.ToOutput(v)
 			outputs[k] = out
+			pending.Add(1)
 			out.ApplyT(func(x any) any {
 				mu.Lock()
 				resolved[k] = x
 				mu.Unlock()
+				pending.Done()
 				return x
 			})
 		}
 		return nil
 	}, pulumi.WithMocks(env.Project, env.Stack, cloud), withConfig)
 	if err != nil {
+		return nil, err
+	}
+	// The engine waits for resources, not for applies on outputs made from plain
+	// values, so wait for every output here.
+	if err := waitFor(&pending, time.Minute); err != nil {
 		return nil, err
 	}
 	p := &Plan{Env: env, Resources: cloud.Resources(), Outputs: map[string]any{}}
@@ -72,6 +81,18 @@ func MakePlan(env *stacks.Environment, values map[string]string) (*Plan, error) 
 		p.Outputs[k] = v
 	}
 	return p, nil
+}
+
+// waitFor waits for wg, or fails after timeout.
+func waitFor(wg *sync.WaitGroup, timeout time.Duration) error {
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-time.After(timeout):
+		return fmt.Errorf("stack outputs did not resolve within %s", timeout)
+	}
 }
 
 // Summary is the plan in brief, the data behind both the text and the --json output.

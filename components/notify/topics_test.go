@@ -219,19 +219,19 @@ func TestSecretEndpointsStaySecretEvenWhenPassedInClear(t *testing.T) {
 }
 
 func TestOutputsGiveTheTopicArnOfEachSeverity(t *testing.T) {
-	var arns map[string]string
-	var keyArn string
+	arnsCh, keyCh := make(chan map[string]string, 1), make(chan string, 1)
 	cloud := mockcloud.New("vigil", "test", account, region)
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
 		topics, err := NewTopics(ctx, "notify", validArgs())
 		if err != nil {
 			return err
 		}
-		topics.TopicArns.ApplyT(func(m map[string]string) error { arns = m; return nil })
-		topics.KeyArn.ApplyT(func(s string) error { keyArn = s; return nil })
+		topics.TopicArns.ApplyT(func(m map[string]string) error { arnsCh <- m; return nil })
+		topics.KeyArn.ApplyT(func(s string) error { keyCh <- s; return nil })
 		return nil
 	}, pulumi.WithMocks("vigil", "test", cloud))
 	require.NoError(t, err)
+	arns, keyArn := <-arnsCh, <-keyCh
 	assert.Equal(t, map[string]string{
 		"critical": "arn:aws:sns:eu-west-1:123456789012:vigil-prod-critical",
 		"high":     "arn:aws:sns:eu-west-1:123456789012:vigil-prod-high",
