@@ -27,6 +27,9 @@ type Config struct {
 	PublisherRoles []string `json:"publisherRoles"`
 	// Thresholds override the tier's alarm thresholds for every resource of a kind.
 	Thresholds Thresholds `json:"thresholds"`
+	// SLOFiles are OpenSLO v1 files, relative to the project folder, whose SLOs the
+	// stack's Prometheus evaluates.
+	SLOFiles []string `json:"sloFiles"`
 	// Services, Databases, Caches, Queues and Certificates are the monitored estate.
 	Services     []Service     `json:"services"`
 	Databases    []Database    `json:"databases"`

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 
 	"github.com/vigilops/vigil/alerts"
+	"github.com/vigilops/vigil/alerts/slo"
 )
 
 // Environment is everything a stack deploys, resolved: tier defaults applied, every
@@ -44,6 +45,9 @@ type Environment struct {
 	Caches       []Cache
 	Queues       []Queue
 	Certificates []Certificate
+
+	// SLOs are the service level objectives read from vigil:sloFiles.
+	SLOs []slo.SLO
 
 	// Warnings are things that are allowed but probably not meant, such as a prod
 	// stack whose critical alerts page nobody.

@@ -62,15 +62,32 @@ func Load(ctx *pulumi.Context) (*Environment, error) {
 			secretKeys = append(secretKeys, k)
 		}
 	}
-	return FromValues(ctx.Project(), ctx.Stack(), values, secretKeys)
+	dir := ctx.RootDirectory()
+	if dir == "" {
+		dir = "." // the engine runs a program in its project folder
+	}
+	return FromValues(ctx.Project(), ctx.Stack(), values, secretKeys, InDir(dir))
 }
+
+// Option changes how FromValues reads a configuration.
+type Option func(*options)
+
+type options struct{ dir string }
+
+// InDir names the project folder, which files named in the config (vigil:sloFiles)
+// are relative to. Defaults to the working directory.
+func InDir(dir string) Option { return func(o *options) { o.dir = dir } }
 
 // FromValues builds the Environment of a stack from its config values as Pulumi hands
 // them to a program: keys namespaced ("vigil:services"), objects and lists encoded as
 // JSON, scalars as strings. secretKeys lists the keys Pulumi holds as secrets. Every
 // problem is reported in one *validate.Error; keys outside the vigil namespace other
 // than aws:region are left to their owners.
-func FromValues(project, stack string, values map[string]string, secretKeys []string) (*Environment, error) {
+func FromValues(project, stack string, values map[string]string, secretKeys []string, opts ...Option) (*Environment, error) {
+	o := options{dir: "."}
+	for _, opt := range opts {
+		opt(&o)
+	}
 	var ps validate.Problems
 	cfg := decodeConfig(&ps, values)
 	secret := map[string]bool{}
@@ -79,6 +96,7 @@ func FromValues(project, stack string, values map[string]string, secretKeys []st
 	}
 	env := resolve(&ps, project, stack, cfg, values[RegionKey], secret)
 	checkAllowedAccounts(&ps, values[AllowedAccountsKey], cfg.AccountID)
+	resolveSLOs(&ps, env, cfg.SLOFiles, o.dir)
 	if err := ps.Err(fmt.Sprintf("config of stack %q", stack)); err != nil {
 		return nil, err
 	}

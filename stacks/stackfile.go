@@ -19,6 +19,8 @@ import (
 // StackFile is a stack's configuration read from Pulumi.<stack>.yaml the way the
 // Pulumi CLI reads it, without decrypting anything.
 type StackFile struct {
+	// Dir is the project folder.
+	Dir     string
 	Project string
 	Stack   string
 	// Values are what Pulumi would hand the program: namespaced keys, objects as JSON,
@@ -69,7 +71,7 @@ func ReadStackFile(dir, stack string) (*StackFile, error) {
 		}
 		values[key] = s
 	}
-	return &StackFile{Project: string(project.Name), Stack: stack, Values: values}, nil
+	return &StackFile{Dir: dir, Project: string(project.Name), Stack: stack, Values: values}, nil
 }
 
 // configString encodes a value as Pulumi passes config to a program: strings as they
@@ -100,5 +102,5 @@ func ListStacks(dir string) ([]string, error) {
 // are never secret to Pulumi here; an encrypted value shows as SecretPlaceholder, which
 // the checks accept as "stored as a secret".
 func (f *StackFile) Environment() (*Environment, error) {
-	return FromValues(f.Project, f.Stack, f.Values, nil)
+	return FromValues(f.Project, f.Stack, f.Values, nil, InDir(f.Dir))
 }

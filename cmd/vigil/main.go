@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/vigilops/vigil/stacks"
 	"github.com/vigilops/vigil/validate"
@@ -21,10 +22,15 @@ const usage = `vigil: monitoring as code for teams on AWS.
 
 Usage:
   vigil plan --stack NAME [--dir DIR] [--out DIR] [--json]
+  vigil slo report --stack NAME [--dir DIR] [--out DIR]
 
 Commands:
-  plan   Show what the stack would create, offline: the same program as
-         'pulumi up', run under Pulumi's mock engine with the stack's config.
+  plan        Show what the stack would create, offline: the same program as
+              'pulumi up', run under Pulumi's mock engine with the stack's config.
+  slo report  For each SLO of the stack and burn rates 1x to 100x, the time to
+              the first page and the first ticket and the budget spent by then,
+              measured by running the generated rules in Prometheus's engine,
+              next to the SRE workbook's values. --out writes slo-report.md.
 
 Plan flags:
   --stack NAME  the stack: its config is read from Pulumi.NAME.yaml (required)
@@ -45,30 +51,42 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage)
 		return 0
 	}
-	if args[0] != "plan" {
-		fmt.Fprintf(stderr, "vigil: unknown command %q\n\n%s", args[0], usage)
+	command := args[0]
+	switch {
+	case command == "plan":
+		args = args[1:]
+	case command == "slo" && len(args) > 1 && args[1] == "report":
+		command, args = "slo report", args[2:]
+	default:
+		fmt.Fprintf(stderr, "vigil: unknown command %q\n\n%s", strings.Join(args[:min(2, len(args))], " "), usage)
 		return 2
 	}
-	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
+	fs := flag.NewFlagSet(command, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, usage) }
 	stack := fs.String("stack", "", "")
 	dir := fs.String("dir", ".", "")
 	out := fs.String("out", "", "")
 	asJSON := fs.Bool("json", false, "")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if *stack == "" || fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "vigil plan: --stack is required and takes no other arguments\n\n%s", usage)
+		fmt.Fprintf(stderr, "vigil %s: --stack is required and takes no other arguments\n\n%s", command, usage)
 		return 2
 	}
-	if err := plan(*dir, *stack, *out, *asJSON, stdout); err != nil {
+	var err error
+	if command == "plan" {
+		err = plan(*dir, *stack, *out, *asJSON, stdout)
+	} else {
+		err = sloReport(*dir, *stack, *out, stdout, stderr)
+	}
+	if err != nil {
 		var invalid *validate.Error
 		if errors.As(err, &invalid) {
-			fmt.Fprintf(stderr, "vigil plan: %v\nNothing was planned or written.\n", err)
+			fmt.Fprintf(stderr, "vigil %s: %v\nNothing was written.\n", command, err)
 		} else {
-			fmt.Fprintf(stderr, "vigil plan: %v\n", err)
+			fmt.Fprintf(stderr, "vigil %s: %v\n", command, err)
 		}
 		return 1
 	}

@@ -105,7 +105,8 @@ func TestJSONSummary(t *testing.T) {
 func brokenProject(t *testing.T, edit func(string) string) string {
 	t.Helper()
 	dir := t.TempDir()
-	for _, name := range []string{"Pulumi.yaml", "Pulumi.dev.yaml"} {
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "slos"), 0o755))
+	for _, name := range []string{"Pulumi.yaml", "Pulumi.dev.yaml", "slos/reservations.yaml"} {
 		b, err := os.ReadFile(filepath.Join(projectDir, name))
 		require.NoError(t, err)
 		if name == "Pulumi.dev.yaml" {
@@ -132,11 +133,13 @@ func TestBrokenStackFileFailsNamingEachKeyAndWritesNothing(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Empty(t, stdout)
 	for _, want := range []string{
-		`invalid config of stack "dev" (3 problems)`,
+		`invalid config of stack "dev" (4 problems)`,
+		// With databases misspelt, the database SLO names something the stack does not watch.
+		`slos/reservations.yaml[3].spec.service: is "reservations-db", which this stack does not watch`,
 		"vigil:databse: unknown key\n    hint: did you mean databases?",
 		`vigil:logRetentionDays: must be a number, got string "many"`,
 		"vigil:services[0].alarms.cpuPercent: must be between 1 and 100, got 120",
-		"Nothing was planned or written.",
+		"Nothing was written.",
 	} {
 		assert.Contains(t, stderr, want)
 	}
@@ -158,6 +161,9 @@ func TestUsageErrors(t *testing.T) {
 	code, _, stderr = vigil("deploy")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, `unknown command "deploy"`)
+	code, _, stderr = vigil("slo", "list")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, `unknown command "slo list"`)
 	code, out, _ := vigil("--help")
 	assert.Equal(t, 0, code)
 	assert.Contains(t, out, "vigil plan --stack NAME")
@@ -184,4 +190,23 @@ func BenchmarkPlan(b *testing.B) {
 			}
 		})
 	}
+}
+
+// The report runs every sample SLO's rules in Prometheus's engine; its figures were
+// read against the SRE workbook before the golden file was committed.
+func TestSLOReportOfTheProdStack(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := vigil("slo", "report", "--stack", "prod", "--dir", projectDir, "--out", out)
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stderr, "[4/4] reservations-db-query-latency measured in")
+	golden := filepath.Join("testdata", "slo-report-prod.md")
+	if *update {
+		require.NoError(t, os.WriteFile(golden, []byte(stdout), 0o644))
+	}
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), stdout)
+	written, err := os.ReadFile(filepath.Join(out, "slo-report.md"))
+	require.NoError(t, err)
+	assert.Equal(t, stdout, string(written))
 }
