@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vigilops/vigil/alerts"
-	"github.com/vigilops/vigil/alerts/internal/promtest"
+	"github.com/vigilops/vigil/internal/promtest"
 )
 
 // wantRule is what a test expects of one alert of one group.

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vigilops/vigil/alerts"
-	"github.com/vigilops/vigil/alerts/internal/promtest"
+	"github.com/vigilops/vigil/internal/promtest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")

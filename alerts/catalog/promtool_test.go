@@ -9,7 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/vigilops/vigil/alerts/internal/promtest"
+	"github.com/vigilops/vigil/internal/promtest"
 )
 
 // The series below are written one value a minute from t=0 (promtool's interval), and

@@ -1,9 +1,7 @@
 package routing
 
 import (
-	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -13,22 +11,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vigilops/vigil/alerts"
+	"github.com/vigilops/vigil/internal/promtest"
 )
 
-// amtool runs the real amtool (Debian 12's prometheus-alertmanager 0.25) and returns
-// its standard output and error output. A missing amtool fails the test: a test never
-// skips because a tool is missing.
+// amtool runs the real amtool (Debian 12's prometheus-alertmanager 0.25).
 func amtool(t *testing.T, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
-	path, lookErr := exec.LookPath("amtool")
-	if lookErr != nil {
-		t.Fatalf("amtool is not installed: run `make tools` (Debian package prometheus-alertmanager): %v", lookErr)
-	}
-	cmd := exec.Command(path, args...)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err = cmd.Run()
-	return out.String(), errOut.String(), err
+	return promtest.Amtool(t, args...)
 }
 
 // writeFile writes f where amtool can read it and returns the path.

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vigilops/vigil/alerts"
-	"github.com/vigilops/vigil/alerts/internal/promtest"
+	"github.com/vigilops/vigil/internal/promtest"
 	"github.com/vigilops/vigil/validate"
 )
 

@@ -1,7 +1,8 @@
 // Package promtest writes unit-test files for `promtool test rules` and runs the real
-// promtool (from Debian's prometheus package) on them. Tests of the alerts packages
-// use it to prove that generated rules fire and resolve when they should. It runs a
-// program, so only tests import it.
+// promtool and amtool (from Debian's prometheus and prometheus-alertmanager packages)
+// on generated files. Tests use it to prove that generated rules fire and resolve
+// when they should and that configurations load. It runs programs, so only tests
+// import it.
 package promtest
 
 import (
@@ -124,4 +125,19 @@ func run(t testing.TB, args ...string) (string, error) {
 		err = fmt.Errorf("promtool %v: %w", args, err)
 	}
 	return out.String(), err
+}
+
+// Amtool runs the real amtool with args and returns its standard output, its error
+// output and its error. A missing amtool fails the test (`make tools` installs it).
+func Amtool(t testing.TB, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	path, lookErr := exec.LookPath("amtool")
+	if lookErr != nil {
+		t.Fatalf("amtool is not installed: run `make tools` (Debian package prometheus-alertmanager): %v", lookErr)
+	}
+	cmd := exec.Command(path, args...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err = cmd.Run()
+	return out.String(), errOut.String(), err
 }
