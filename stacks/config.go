@@ -30,6 +30,15 @@ type Config struct {
 	// SLOFiles are OpenSLO v1 files, relative to the project folder, whose SLOs the
 	// stack's Prometheus evaluates.
 	SLOFiles []string `json:"sloFiles"`
+	// RunbookBaseURL is where the runbooks of the Prometheus alerts live; each alert
+	// links to RunbookBaseURL#<alert name in lower case>. Empty means vigil's own
+	// docs/runbooks.md.
+	RunbookBaseURL string `json:"runbookBaseUrl"`
+	// Hosts are groups of machines watched through node_exporter. Fargate services
+	// have none; EC2 instances do.
+	Hosts []Host `json:"hosts"`
+	// Alertmanager configures the routing beyond the severity topics.
+	Alertmanager AlertmanagerConfig `json:"alertmanager"`
 	// Services, Databases, Caches, Queues and Certificates are the monitored estate.
 	Services     []Service     `json:"services"`
 	Databases    []Database    `json:"databases"`
@@ -96,12 +105,54 @@ type Service struct {
 	TargetGroup string `json:"targetGroup"`
 	// HealthCheckURL is checked from outside every minute. Optional.
 	HealthCheckURL string `json:"healthCheckUrl"`
+	// Metrics names the service's Prometheus metrics, for its catalog alerts.
+	Metrics ServiceMetrics `json:"metrics"`
+	// Runtime is go, jvm or nodejs: adds alerts on memory and GC pauses or event-loop
+	// lag. Optional.
+	Runtime string `json:"runtime"`
 	// Overrides are the service's own thresholds as written (`alarms:`); Alarms holds
 	// the resolved values.
 	Overrides any `json:"alarms"`
 	// Alarms are the thresholds in force: tier default, then vigil:thresholds.service,
 	// then the service's own.
 	Alarms ServiceAlarms `json:"-"`
+}
+
+// ServiceMetrics names a service's Prometheus metrics. Empty fields keep the
+// catalog's defaults (Prometheus's HTTP conventions).
+type ServiceMetrics struct {
+	// Selector picks the service's series: label matchers without braces, such as
+	// job="api". Defaults to service="<name>".
+	Selector string `json:"selector"`
+	// Up is the scrape health gauge. Defaults to up.
+	Up string `json:"up"`
+	// Requests counts requests by status. Defaults to http_requests_total.
+	Requests string `json:"requests"`
+	// StatusLabel holds the HTTP status of Requests. Defaults to code.
+	StatusLabel string `json:"statusLabel"`
+	// ErrorStatus is the regular expression of failed statuses. Defaults to 5..
+	ErrorStatus string `json:"errorStatus"`
+	// DurationBucket is the request-duration histogram's bucket series, in seconds.
+	// Defaults to http_request_duration_seconds_bucket.
+	DurationBucket string `json:"durationBucket"`
+}
+
+// Host is a group of machines watched through node_exporter.
+type Host struct {
+	// Name identifies the group in alert groups. Required and unique.
+	Name string `json:"name"`
+	// Selector picks the group's node_exporter series. Defaults to job="node".
+	Selector string `json:"selector"`
+}
+
+// AlertmanagerConfig configures Alertmanager beyond the severity topics.
+type AlertmanagerConfig struct {
+	// HeartbeatURL receives the always-firing Watchdog every minute, so that an
+	// outside service notices when alerting stops. Optional; a URL without secrets.
+	HeartbeatURL string `json:"heartbeatUrl"`
+	// HeartbeatCredentialsFile is where the heartbeat token is mounted in the
+	// Alertmanager container. Required with HeartbeatURL.
+	HeartbeatCredentialsFile string `json:"heartbeatCredentialsFile"`
 }
 
 // ECSService names an ECS service.
@@ -121,6 +172,9 @@ type Database struct {
 	// MaxConnections is the engine's max_connections; the connection alarm is a share
 	// of it. Required.
 	MaxConnections int `json:"maxConnections"`
+	// Selector picks the database's postgres_exporter series. Defaults to
+	// database="<name>".
+	Selector string `json:"selector"`
 	// Overrides are the database's own thresholds as written; Alarms the resolved ones.
 	Overrides any            `json:"alarms"`
 	Alarms    DatabaseAlarms `json:"-"`
@@ -134,6 +188,8 @@ type Cache struct {
 	Engine string `json:"engine"`
 	// ClusterID is the cache cluster ID (a node, such as prod-sessions-001). Required.
 	ClusterID string `json:"clusterId"`
+	// Selector picks the node's redis_exporter series. Defaults to cache="<name>".
+	Selector string `json:"selector"`
 	// Overrides are the cache's own thresholds as written; Alarms the resolved ones.
 	Overrides any         `json:"alarms"`
 	Alarms    CacheAlarms `json:"-"`
@@ -145,6 +201,8 @@ type Queue struct {
 	Name string `json:"name"`
 	// DeadLetterQueue is the name of its dead-letter queue. Optional.
 	DeadLetterQueue string `json:"deadLetterQueue"`
+	// Selector picks the queue's worker metrics. Defaults to queue="<name>".
+	Selector string `json:"selector"`
 	// Overrides are the queue's own thresholds as written; Alarms the resolved ones.
 	Overrides any         `json:"alarms"`
 	Alarms    QueueAlarms `json:"-"`

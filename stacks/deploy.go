@@ -10,6 +10,11 @@ import (
 // Deployment is what Deploy created, for callers that wire more resources to it.
 type Deployment struct {
 	Topics *notify.Topics
+	// Artifacts are the generated Prometheus rules and Alertmanager configuration,
+	// by path. Delivering them to Prometheus and Alertmanager on ECS is the job of the
+	// monitoring-stack component of the roadmap; until then `vigil plan --out`
+	// writes them for review and for tools that deploy them.
+	Artifacts map[string][]byte
 	// Outputs are the stack outputs Deploy exported, so that `vigil plan` can show them
 	// and other stacks can read them with a StackReference.
 	Outputs pulumi.Map
@@ -49,7 +54,8 @@ func Deploy(ctx *pulumi.Context, env *Environment) (*Deployment, error) {
 		return nil, err
 	}
 	d := &Deployment{
-		Topics: topics,
+		Topics:    topics,
+		Artifacts: env.Artifacts,
 		Outputs: pulumi.Map{
 			"tier":               pulumi.String(env.Tier),
 			"topicArns":          topics.TopicArns,

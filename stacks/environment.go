@@ -48,6 +48,17 @@ type Environment struct {
 
 	// SLOs are the service level objectives read from vigil:sloFiles.
 	SLOs []slo.SLO
+	// Hosts are the machine groups watched through node_exporter.
+	Hosts []Host
+	// RunbookBaseURL is where the alerts' runbooks live.
+	RunbookBaseURL string
+	// Alertmanager configures the routing beyond the severity topics.
+	Alertmanager AlertmanagerConfig
+
+	// Artifacts are the files the stack generates for Prometheus and Alertmanager,
+	// by path (prometheus/rules/catalog.rules.yaml, ...). They are validated by
+	// Prometheus's and Alertmanager's own parsers when built.
+	Artifacts map[string][]byte
 
 	// Warnings are things that are allowed but probably not meant, such as a prod
 	// stack whose critical alerts page nobody.

@@ -97,6 +97,11 @@ func FromValues(project, stack string, values map[string]string, secretKeys []st
 	env := resolve(&ps, project, stack, cfg, values[RegionKey], secret)
 	checkAllowedAccounts(&ps, values[AllowedAccountsKey], cfg.AccountID)
 	resolveSLOs(&ps, env, cfg.SLOFiles, o.dir)
+	if ps.Len() == 0 {
+		// Only a valid environment is worth generating from: the generators would
+		// repeat the problems already found, in their own words.
+		buildArtifacts(&ps, env)
+	}
 	if err := ps.Err(fmt.Sprintf("config of stack %q", stack)); err != nil {
 		return nil, err
 	}

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/prometheus/prometheus/promql/parser"
+
 	"github.com/vigilops/vigil/alerts"
 	"github.com/vigilops/vigil/validate"
 )
@@ -65,7 +67,71 @@ func resolve(ps *validate.Problems, project, stack string, cfg *Config, region s
 	env.PublisherRoles = cfg.PublisherRoles
 
 	resolveEstate(ps, env, cfg, d)
+	resolvePrometheus(ps, env, cfg)
 	return env
+}
+
+var runtimes = []string{"go", "jvm", "nodejs"}
+
+// resolvePrometheus checks what only the Prometheus side reads: selectors, runtimes,
+// host groups, runbooks and the heartbeat.
+func resolvePrometheus(ps *validate.Problems, env *Environment, cfg *Config) {
+	const p = Namespace + ":"
+	env.RunbookBaseURL = cfg.RunbookBaseURL
+	if env.RunbookBaseURL == "" {
+		env.RunbookBaseURL = DefaultRunbookBaseURL
+	} else if u, err := url.Parse(env.RunbookBaseURL); err != nil || !u.IsAbs() || u.Fragment != "" {
+		ps.Addf(p+"runbookBaseUrl", "each alert adds #<alert name> to it", "must be an absolute URL without a #fragment, got %q", env.RunbookBaseURL)
+	}
+	for i, s := range env.Services {
+		path := fmt.Sprintf("%sservices[%d]", p, i)
+		selector(ps, path+".metrics.selector", s.Metrics.Selector)
+		if s.Runtime != "" {
+			validate.OneOf(ps, path+".runtime", s.Runtime, runtimes)
+		}
+	}
+	for i, d := range env.Databases {
+		selector(ps, fmt.Sprintf("%sdatabases[%d].selector", p, i), d.Selector)
+		if !strings.Contains(d.Engine, "postgres") {
+			env.Warnings = append(env.Warnings, fmt.Sprintf("%sdatabases[%d]: no Prometheus alerts for engine %s: the catalog reads postgres_exporter (CloudWatch alarms still apply)", p, i, d.Engine))
+		}
+	}
+	for i, c := range env.Caches {
+		selector(ps, fmt.Sprintf("%scaches[%d].selector", p, i), c.Selector)
+		if c.Engine == "memcached" {
+			env.Warnings = append(env.Warnings, fmt.Sprintf("%scaches[%d]: no Prometheus alerts for memcached: the catalog reads redis_exporter", p, i))
+		}
+	}
+	for i, q := range env.Queues {
+		selector(ps, fmt.Sprintf("%squeues[%d].selector", p, i), q.Selector)
+	}
+	names := make([]string, len(cfg.Hosts))
+	for i, h := range cfg.Hosts {
+		path := fmt.Sprintf("%shosts[%d]", p, i)
+		names[i] = h.Name
+		validate.Name(ps, path+".name", h.Name, 32)
+		selector(ps, path+".selector", h.Selector)
+	}
+	validate.Unique(ps, p+"hosts[%d].name", names, "host group names must be unique")
+	env.Hosts = cfg.Hosts
+
+	am := cfg.Alertmanager
+	if am.HeartbeatURL != "" && am.HeartbeatCredentialsFile == "" {
+		ps.Add(p+"alertmanager.heartbeatCredentialsFile", "is required with heartbeatUrl",
+			"the path where the heartbeat token is mounted in the Alertmanager container, such as /run/secrets/heartbeat")
+	}
+	env.Alertmanager = am
+}
+
+// selector checks label matchers written without braces, as Prometheus would parse
+// them.
+func selector(ps *validate.Problems, path, s string) {
+	if s == "" {
+		return
+	}
+	if _, err := parser.ParseMetricSelector("{" + s + "}"); err != nil {
+		ps.Addf(path, `label matchers without braces, such as job="api",env="prod"`, "is not a label selector: %v", err)
+	}
 }
 
 func validNamePrefix(s string) bool {

@@ -35,8 +35,10 @@ Commands:
 Plan flags:
   --stack NAME  the stack: its config is read from Pulumi.NAME.yaml (required)
   --dir DIR     the folder holding Pulumi.yaml (default ".")
-  --out DIR     also write inventory.json (every resource with its inputs,
-                secrets masked) and summary.txt into DIR
+  --out DIR     also write into DIR: inventory.json (every resource with its
+                inputs, secrets masked), summary.txt, the Prometheus rules
+                (prometheus/rules/*.rules.yaml) and the Alertmanager
+                configuration (alertmanager/alertmanager.yml)
   --json        print the summary as JSON instead of text
 
 Exit status: 0 when the plan was made, 1 when the config is invalid or the
@@ -125,7 +127,7 @@ func plan(dir, stack, out string, asJSON bool, stdout io.Writer) error {
 	}
 	_, err = fmt.Fprint(stdout, text)
 	if out != "" {
-		fmt.Fprintf(stdout, "\nWrote %s and %s.\n", filepath.Join(out, "inventory.json"), filepath.Join(out, "summary.txt"))
+		fmt.Fprintf(stdout, "\nWrote inventory.json, summary.txt and %d artifacts into %s.\n", len(p.Artifacts), out)
 	}
 	return err
 }
@@ -143,8 +145,15 @@ func writeFiles(out string, p *Plan, summary string) error {
 		"inventory.json": append(inventory, '\n'),
 		"summary.txt":    []byte(summary),
 	}
+	for path, data := range p.Artifacts {
+		files[path] = data
+	}
 	for name, data := range files {
-		if err := os.WriteFile(filepath.Join(out, name), data, 0o644); err != nil {
+		path := filepath.Join(out, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(path, data, 0o644); err != nil {
 			return err
 		}
 	}

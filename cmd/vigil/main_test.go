@@ -12,6 +12,10 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
+
+	"github.com/vigilops/vigil/alerts"
+	"github.com/vigilops/vigil/internal/promtest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -209,4 +213,67 @@ func TestSLOReportOfTheProdStack(t *testing.T) {
 	written, err := os.ReadFile(filepath.Join(out, "slo-report.md"))
 	require.NoError(t, err)
 	assert.Equal(t, stdout, string(written))
+}
+
+// The files `vigil plan --out` writes are what Prometheus and Alertmanager will load:
+// the real promtool and amtool must accept them, thresholds of the stack file must
+// reach the rules, and Alertmanager must publish to the topics the stack creates.
+func TestPlanWritesRulesAndAlertmanagerConfigThatTheRealToolsAccept(t *testing.T) {
+	for _, stack := range []string{"dev", "prod"} {
+		t.Run(stack, func(t *testing.T) {
+			out := t.TempDir()
+			code, _, stderr := vigil("plan", "--stack", stack, "--dir", projectDir, "--out", out)
+			require.Equal(t, 0, code, stderr)
+			for _, rules := range []string{"prometheus/rules/catalog.rules.yaml", "prometheus/rules/slos.rules.yaml"} {
+				data, err := os.ReadFile(filepath.Join(out, rules))
+				require.NoError(t, err)
+				result, err := promtest.Check(t, data)
+				require.NoError(t, err, result)
+				assert.Contains(t, result, "SUCCESS", rules)
+			}
+			amPath := filepath.Join(out, "alertmanager", "alertmanager.yml")
+			stdout, errOut, err := promtest.Amtool(t, "check-config", amPath)
+			require.NoError(t, err, stdout+errOut)
+			assert.Contains(t, stdout, "SUCCESS")
+
+			// A critical alert of this stack goes to its critical topic, whose ARN is
+			// the one the stack exports.
+			stdout, errOut, err = promtest.Amtool(t, "config", "routes", "test", "--config.file="+amPath,
+				"environment="+stack, "severity=critical", "alertname=ServiceDown", "service=api")
+			require.NoError(t, err, errOut)
+			assert.Equal(t, "sns-critical", strings.TrimSpace(stdout))
+			_, jsonOut, _ := vigil("plan", "--stack", stack, "--dir", projectDir, "--json")
+			var s Summary
+			require.NoError(t, json.Unmarshal([]byte(jsonOut), &s))
+			am, err := os.ReadFile(amPath)
+			require.NoError(t, err)
+			for sev, arn := range s.Outputs["topicArns"].(map[string]any) {
+				assert.Contains(t, string(am), "topic_arn: "+arn.(string), "Alertmanager does not publish %s alerts to the stack's topic", sev)
+			}
+		})
+	}
+}
+
+func TestStackThresholdsReachTheGeneratedRules(t *testing.T) {
+	out := t.TempDir()
+	code, _, stderr := vigil("plan", "--stack", "prod", "--dir", projectDir, "--out", out)
+	require.Equal(t, 0, code, stderr)
+	data, err := os.ReadFile(filepath.Join(out, "prometheus/rules/catalog.rules.yaml"))
+	require.NoError(t, err)
+	var f alerts.RuleFile
+	require.NoError(t, yaml.Unmarshal(data, &f))
+	type key struct{ alert, service string }
+	found := map[key]alerts.Rule{}
+	for _, r := range f.Alerts() {
+		found[key{r.Alert, r.Labels["service"]}] = r
+	}
+	// Pulumi.prod.yaml: api goes down for 2 minutes (its own alarms), web keeps the
+	// tier's 5; every service's p95 is the stack-wide 800 ms.
+	assert.Equal(t, "2m", found[key{"ServiceDown", "api"}].For.String())
+	assert.Equal(t, "5m", found[key{"ServiceDown", "web"}].For.String())
+	assert.Contains(t, found[key{"HighLatencyP95", "worker"}].Expr, "> 0.8")
+	assert.Equal(t, "prod", found[key{"HighErrorRate", "api"}].Labels["environment"])
+	assert.Contains(t, found[key{"HighDatabaseConnections", "reservations-db"}].Expr, "> 80")
+	_, ok := found[key{"Watchdog", ""}]
+	assert.True(t, ok, "the Watchdog is always there")
 }

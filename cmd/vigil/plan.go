@@ -11,6 +11,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"gopkg.in/yaml.v3"
+
+	"github.com/vigilops/vigil/alerts"
 	"github.com/vigilops/vigil/internal/mockcloud"
 	"github.com/vigilops/vigil/stacks"
 )
@@ -20,6 +23,8 @@ import (
 type Plan struct {
 	Env       *stacks.Environment
 	Resources []mockcloud.Resource
+	// Artifacts are the generated files, by path.
+	Artifacts map[string][]byte
 	// Outputs are the stack outputs, secrets replaced by [secret].
 	Outputs map[string]any
 }
@@ -29,10 +34,11 @@ type Plan struct {
 func MakePlan(env *stacks.Environment, values map[string]string) (*Plan, error) {
 	cloud := mockcloud.New(env.Project, env.Stack, env.AccountID, env.Region)
 	var (
-		mu       sync.Mutex
-		pending  sync.WaitGroup
-		outputs  = map[string]pulumi.Output{}
-		resolved = map[string]any{}
+		mu        sync.Mutex
+		pending   sync.WaitGroup
+		outputs   = map[string]pulumi.Output{}
+		resolved  = map[string]any{}
+		artifacts map[string][]byte
 	)
 	withConfig := func(info *pulumi.RunInfo) { info.Config = values }
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
@@ -40,6 +46,7 @@ func MakePlan(env *stacks.Environment, values map[string]string) (*Plan, error) 
 		if err != nil {
 			return err
 		}
+		artifacts = d.Artifacts
 		for k, v := range d.Outputs {
 			out := pulumi.ToOutput(v)
 			outputs[k] = out
@@ -62,7 +69,7 @@ func MakePlan(env *stacks.Environment, values map[string]string) (*Plan, error) 
 	if err := waitFor(&pending, time.Minute); err != nil {
 		return nil, err
 	}
-	p := &Plan{Env: env, Resources: cloud.Resources(), Outputs: map[string]any{}}
+	p := &Plan{Env: env, Resources: cloud.Resources(), Outputs: map[string]any{}, Artifacts: artifacts}
 	for k, out := range outputs {
 		if pulumi.IsSecret(out) {
 			p.Outputs[k] = stacks.SecretPlaceholder
@@ -111,7 +118,16 @@ type Summary struct {
 	Resources  int                 `json:"resources"`
 	Components []ComponentSummary  `json:"components"`
 	Outputs    map[string]any      `json:"outputs"`
+	Artifacts  []ArtifactSummary   `json:"artifacts"`
 	Warnings   []string            `json:"warnings"`
+}
+
+// ArtifactSummary describes one generated file.
+type ArtifactSummary struct {
+	Path  string `json:"path"`
+	Bytes int    `json:"bytes"`
+	// Holds says what the file holds, such as "28 groups: 70 alerts, 32 recordings".
+	Holds string `json:"holds"`
 }
 
 // ComponentSummary counts the resources of one top-level component by type.
@@ -159,6 +175,10 @@ func (p *Plan) Summarize() Summary {
 			pd = 1
 		}
 		s.Endpoints[string(sev)] = [4]int{len(ep.Emails), len(ep.SMS), pd, len(ep.Webhooks)}
+	}
+
+	for _, path := range sortedPaths(p.Artifacts) {
+		s.Artifacts = append(s.Artifacts, ArtifactSummary{Path: path, Bytes: len(p.Artifacts[path]), Holds: holds(path, p.Artifacts[path])})
 	}
 
 	byURN := map[string]mockcloud.Resource{}
@@ -247,6 +267,13 @@ func (s Summary) Text() string {
 		fmt.Fprintf(&b, "  %s\n", line)
 	}
 
+	if len(s.Artifacts) > 0 {
+		fmt.Fprintf(&b, "\nArtifacts:\n")
+		for _, a := range s.Artifacts {
+			fmt.Fprintf(&b, "  %-38s %s\n", a.Path, a.Holds)
+		}
+	}
+
 	if len(s.Warnings) == 0 {
 		fmt.Fprintf(&b, "\nWarnings: none\n")
 	} else {
@@ -256,6 +283,46 @@ func (s Summary) Text() string {
 		}
 	}
 	return b.String()
+}
+
+func sortedPaths(m map[string][]byte) []string {
+	paths := make([]string, 0, len(m))
+	for p := range m {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	return paths
+}
+
+// holds says what a generated file holds: for a rule file its groups, alerts and
+// recordings; for the Alertmanager configuration its receivers and routes.
+func holds(path string, data []byte) string {
+	switch {
+	case strings.HasSuffix(path, ".rules.yaml"):
+		var f alerts.RuleFile
+		if err := yaml.Unmarshal(data, &f); err != nil {
+			return "unreadable: " + err.Error()
+		}
+		alertCount := len(f.Alerts())
+		records := -alertCount
+		for _, g := range f.Groups {
+			records += len(g.Rules)
+		}
+		return fmt.Sprintf("%s: %s, %s", count(len(f.Groups), "group"), count(alertCount, "alert"), count(records, "recording"))
+	case strings.HasSuffix(path, "alertmanager.yml"):
+		var c struct {
+			Route struct {
+				Routes []any `yaml:"routes"`
+			} `yaml:"route"`
+			Receivers []any `yaml:"receivers"`
+			Inhibit   []any `yaml:"inhibit_rules"`
+		}
+		if err := yaml.Unmarshal(data, &c); err != nil {
+			return "unreadable: " + err.Error()
+		}
+		return fmt.Sprintf("%s, %s, %s", count(len(c.Receivers), "receiver"), count(len(c.Route.Routes), "route"), count(len(c.Inhibit), "inhibit rule"))
+	}
+	return fmt.Sprintf("%d bytes", len(data))
 }
 
 // count writes "1 queue", "2 queues".

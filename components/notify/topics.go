@@ -248,6 +248,13 @@ func secret(in pulumi.StringInput) pulumi.StringOutput {
 
 func topicName(prefix string, sev alerts.Severity) string { return prefix + "-" + string(sev) }
 
+// TopicARN is the ARN the topic of a severity gets: its name derives from the
+// prefix alone, so configurations that publish to it (Alertmanager's) can be written
+// before the topic exists.
+func TopicARN(partition, region, account, prefix string, sev alerts.Severity) string {
+	return fmt.Sprintf("arn:%s:sns:%s:%s:%s", partition, region, account, topicName(prefix, sev))
+}
+
 func aliasName(prefix string) string { return "alias/" + prefix + "-notify" }
 
 func shortHash(s string) string {

@@ -1,0 +1,181 @@
+package stacks
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vigilops/vigil/alerts"
+	"github.com/vigilops/vigil/alerts/catalog"
+	"github.com/vigilops/vigil/alerts/routing"
+	"github.com/vigilops/vigil/alerts/slo"
+	"github.com/vigilops/vigil/components/iampolicy"
+	"github.com/vigilops/vigil/components/notify"
+	"github.com/vigilops/vigil/validate"
+)
+
+// DefaultRunbookBaseURL is vigil's own runbook page, one section per alert.
+const DefaultRunbookBaseURL = "https://github.com/vigilops/vigil/blob/main/docs/runbooks.md"
+
+// The paths of the generated files, as `vigil plan --out` writes them.
+const (
+	CatalogRulesPath = "prometheus/rules/catalog.rules.yaml"
+	SLORulesPath     = "prometheus/rules/slos.rules.yaml"
+	AlertmanagerPath = "alertmanager/alertmanager.yml"
+)
+
+// buildArtifacts generates the stack's Prometheus rules and Alertmanager
+// configuration from the environment. Every alert carries environment=<stack>, the
+// label the Alertmanager configuration routes on.
+func buildArtifacts(ps *validate.Problems, env *Environment) {
+	env.Artifacts = map[string][]byte{}
+	add := func(path string, err error, bytes func() []byte) {
+		var invalid *validate.Error
+		switch {
+		case errors.As(err, &invalid):
+			for _, p := range invalid.Problems {
+				ps.Add(path+": "+p.Path, p.Message, p.Hint)
+			}
+		case err != nil:
+			ps.Add(path, err.Error(), "")
+		default:
+			env.Artifacts[path] = bytes()
+		}
+	}
+
+	rules, err := catalog.Build(catalogOf(env))
+	if err == nil {
+		err = rules.Validate()
+	}
+	add(CatalogRulesPath, err, rules.YAML)
+
+	if len(env.SLOs) > 0 {
+		slos := make([]slo.SLO, len(env.SLOs))
+		for i, s := range env.SLOs {
+			s.Labels = with(s.Labels, "environment", env.Stack)
+			slos[i] = s
+		}
+		rules, err := slo.Rules(slos)
+		if err == nil {
+			err = rules.Validate()
+		}
+		add(SLORulesPath, err, rules.YAML)
+	}
+
+	am, err := routing.Build(routingOf(env))
+	add(AlertmanagerPath, err, am.YAML)
+}
+
+func with(m map[string]string, k, v string) map[string]string {
+	out := map[string]string{k: v}
+	for key, val := range m {
+		out[key] = val
+	}
+	return out
+}
+
+// catalogOf maps the estate and its thresholds onto the alert catalog.
+func catalogOf(env *Environment) catalog.Catalog {
+	c := catalog.Catalog{Options: catalog.Options{
+		RunbookBaseURL: env.RunbookBaseURL,
+		Labels:         map[string]string{"environment": env.Stack},
+	}}
+	for _, s := range env.Services {
+		cs := catalog.Service{
+			Name:     s.Name,
+			Selector: s.Metrics.Selector,
+			Metrics: catalog.ServiceMetrics{
+				Up: s.Metrics.Up, Requests: s.Metrics.Requests, StatusLabel: s.Metrics.StatusLabel,
+				ErrorStatus: s.Metrics.ErrorStatus, DurationBucket: s.Metrics.DurationBucket,
+			},
+			DownFor:          time.Duration(s.Alarms.DownMinutes) * time.Minute,
+			ErrorRatePercent: s.Alarms.ErrorRatePercent,
+			LatencyP95:       time.Duration(s.Alarms.LatencyP95Ms) * time.Millisecond,
+			LatencyP99:       time.Duration(s.Alarms.LatencyP99Ms) * time.Millisecond,
+		}
+		if s.Runtime != "" {
+			cs.Runtime = &catalog.Runtime{Kind: catalog.RuntimeKind(s.Runtime)}
+		}
+		c.Services = append(c.Services, cs)
+	}
+	for _, d := range env.Databases {
+		if !strings.Contains(d.Engine, "postgres") {
+			continue // the catalog reads postgres_exporter; a warning says so
+		}
+		c.Databases = append(c.Databases, catalog.Database{
+			Name: d.Name, Selector: d.Selector,
+			ConnectionsPercent: d.Alarms.ConnectionsPercent,
+			ReplicationLag:     time.Duration(d.Alarms.ReplicaLagSeconds) * time.Second,
+			LongQuery:          time.Duration(d.Alarms.LongQuerySeconds) * time.Second,
+		})
+	}
+	for _, k := range env.Caches {
+		if k.Engine == "memcached" {
+			continue // the catalog reads redis_exporter; a warning says so
+		}
+		c.Caches = append(c.Caches, catalog.Cache{
+			Name: k.Name, Selector: k.Selector,
+			MemoryPercent:      k.Alarms.MemoryPercent,
+			Connections:        k.Alarms.Connections,
+			EvictionsPerSecond: float64(k.Alarms.EvictionsPer5Minutes) / 300,
+			CommandLatencyP99:  time.Duration(k.Alarms.CommandLatencyMs * float64(time.Millisecond)),
+		})
+	}
+	for _, q := range env.Queues {
+		sel := q.Selector
+		if sel == "" {
+			sel = fmt.Sprintf("queue=%q", q.Name)
+		}
+		c.Queues = append(c.Queues, catalog.Queue{
+			Name: labelName(strings.TrimSuffix(q.Name, ".fifo")), Selector: sel,
+			Backlog: q.Alarms.Backlog, FailureRatePercent: q.Alarms.FailureRatePercent,
+		})
+	}
+	for _, cert := range env.Certificates {
+		c.Certificates = append(c.Certificates, catalog.Certificate{
+			Name:          labelName(cert.Domain),
+			Selector:      `job="blackbox",instance=~` + strconv.Quote(`https?://`+regexp.QuoteMeta(cert.Domain)+`(:[0-9]+)?(/.*)?`),
+			ExpiresWithin: time.Duration(cert.Alarms.DaysToExpiry) * 24 * time.Hour,
+		})
+	}
+	for _, h := range env.Hosts {
+		c.Hosts = append(c.Hosts, catalog.HostGroup{Name: h.Name, Selector: h.Selector})
+	}
+	return c
+}
+
+var notName = regexp.MustCompile(`[^a-z0-9]+`)
+
+// labelName turns a queue name or domain into a plain name: orders_events.fifo ->
+// orders-events-fifo, api.example.com -> api-example-com.
+func labelName(s string) string {
+	return strings.Trim(notName.ReplaceAllString(strings.ToLower(s), "-"), "-")
+}
+
+// routingOf maps the environment onto the Alertmanager configuration: each severity
+// to its SNS topic, which pages when the severity has PagerDuty or SMS endpoints.
+func routingOf(env *Environment) routing.Config {
+	cfg := routing.Config{
+		Environment:      env.Stack,
+		Targets:          map[alerts.Severity]routing.Target{},
+		PagingSeverities: env.Paging,
+	}
+	partition := iampolicy.Partition(env.Region)
+	for _, sev := range alerts.Severities() {
+		ep := env.Notifications[sev]
+		cfg.Targets[sev] = routing.Target{
+			TopicARN: notify.TopicARN(partition, env.Region, env.AccountID, env.NamePrefix, sev),
+			Pages:    ep.PagerDuty != "" || len(ep.SMS) > 0,
+		}
+	}
+	if env.Alertmanager.HeartbeatURL != "" {
+		cfg.Watchdog.Heartbeat = &routing.Webhook{
+			URL:             env.Alertmanager.HeartbeatURL,
+			CredentialsFile: env.Alertmanager.HeartbeatCredentialsFile,
+		}
+	}
+	return cfg
+}
