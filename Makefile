@@ -32,4 +32,4 @@ bench:
 
 ## golden: rewrite the golden files after a deliberate change (then read the diff)
 golden:
-	go test ./cmd/vigil -update
+	go test ./cmd/vigil ./alerts/slo ./alerts/catalog ./alerts/routing -update
