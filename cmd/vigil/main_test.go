@@ -277,3 +277,52 @@ func TestStackThresholdsReachTheGeneratedRules(t *testing.T) {
 	_, ok := found[key{"Watchdog", ""}]
 	assert.True(t, ok, "the Watchdog is always there")
 }
+
+// Every runbook_url the stack generates must land on a section of docs/runbooks.md:
+// a link to nowhere, sent at 3 a.m., is worse than none.
+func TestEveryGeneratedAlertLinksToItsRunbookSection(t *testing.T) {
+	runbooks, err := os.ReadFile(filepath.Join(projectDir, "docs", "runbooks.md"))
+	require.NoError(t, err)
+	headings := map[string]bool{}
+	for _, line := range strings.Split(string(runbooks), "\n") {
+		if name, ok := strings.CutPrefix(line, "## "); ok {
+			headings[strings.ToLower(name)] = true
+		}
+	}
+	out := t.TempDir()
+	code, _, stderr := vigil("plan", "--stack", "prod", "--dir", projectDir, "--out", out)
+	require.Equal(t, 0, code, stderr)
+	files := []string{
+		filepath.Join(out, "prometheus/rules/catalog.rules.yaml"),
+		// The catalog's golden file holds the alerts the sample stacks do not use
+		// (runtimes, hosts).
+		filepath.Join(projectDir, "alerts/catalog/testdata/catalog.yaml"),
+	}
+	checked := map[string]bool{}
+	for _, path := range files {
+		data, err := os.ReadFile(path)
+		require.NoError(t, err)
+		var f alerts.RuleFile
+		require.NoError(t, yaml.Unmarshal(data, &f))
+		for _, a := range f.Alerts() {
+			anchor := strings.ToLower(a.Alert)
+			assert.True(t, headings[anchor], "docs/runbooks.md has no section for %s", a.Alert)
+			if strings.HasPrefix(path, out) {
+				assert.Equal(t, "https://github.com/vigilops/vigil/blob/main/docs/runbooks.md#"+anchor, a.Annotations["runbook_url"])
+			}
+			checked[a.Alert] = true
+		}
+	}
+	assert.True(t, headings["errorbudgetburn"], "the SLO alerts' runbook")
+	// And no section is left over from an alert that no longer exists.
+	for heading := range headings {
+		if heading == "before you start" || heading == "errorbudgetburn" {
+			continue
+		}
+		found := false
+		for name := range checked {
+			found = found || strings.ToLower(name) == heading
+		}
+		assert.True(t, found, "docs/runbooks.md has a section %q for no generated alert", heading)
+	}
+}
