@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vigilops/vigil/alerts"
+	"github.com/vigilops/vigil/internal/fixtures"
 	"github.com/vigilops/vigil/validate"
 )
 
@@ -31,29 +32,13 @@ func stackFromFixture(t *testing.T, fixture string) (*Environment, error) {
 	return file.Environment()
 }
 
-// wantLines returns the "# want: " lines of a fixture: the problems it must produce,
-// as the error prints them.
-func wantLines(t *testing.T, fixture string) []string {
-	t.Helper()
-	b, err := os.ReadFile(fixture)
-	require.NoError(t, err)
-	var want []string
-	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "# want: "); ok {
-			want = append(want, rest)
-		}
-	}
-	return want
-}
-
 func TestEachBadFixtureFailsWithExactlyItsProblems(t *testing.T) {
-	fixtures, err := filepath.Glob("testdata/config/*.bad.yaml")
+	paths, err := filepath.Glob("testdata/config/*.bad.yaml")
 	require.NoError(t, err)
-	require.NotEmpty(t, fixtures)
-	for _, fixture := range fixtures {
+	require.NotEmpty(t, paths)
+	for _, fixture := range paths {
 		t.Run(filepath.Base(fixture), func(t *testing.T) {
-			want := wantLines(t, fixture)
-			require.NotEmpty(t, want, "a bad fixture must say which problems it expects")
+			_, want := fixtures.Want(t, fixture)
 			env, err := stackFromFixture(t, fixture)
 			require.Error(t, err)
 			assert.Nil(t, env)

@@ -3,7 +3,6 @@ package slo
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vigilops/vigil/alerts"
+	"github.com/vigilops/vigil/internal/fixtures"
 	"github.com/vigilops/vigil/validate"
 )
 
@@ -52,19 +52,12 @@ func TestTheSampleOpenSLOFileReadsAsTheSeedsSLOs(t *testing.T) {
 }
 
 func TestEachBadOpenSLOFileFailsWithExactlyItsProblems(t *testing.T) {
-	fixtures, err := filepath.Glob("testdata/openslo/*.bad.yaml")
+	paths, err := filepath.Glob("testdata/openslo/*.bad.yaml")
 	require.NoError(t, err)
-	require.NotEmpty(t, fixtures)
-	for _, fixture := range fixtures {
+	require.NotEmpty(t, paths)
+	for _, fixture := range paths {
 		t.Run(filepath.Base(fixture), func(t *testing.T) {
-			data, err := os.ReadFile(fixture)
-			require.NoError(t, err)
-			var want []string
-			for _, line := range strings.Split(string(data), "\n") {
-				if rest, ok := strings.CutPrefix(line, "# want: "); ok {
-					want = append(want, rest)
-				}
-			}
+			data, want := fixtures.Want(t, fixture)
 			slos, err := ParseOpenSLO(filepath.Base(fixture), data)
 			assert.Nil(t, slos)
 			var invalid *validate.Error
