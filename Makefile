@@ -11,10 +11,13 @@ test: tools
 	go vet ./...
 	go test ./...
 
-## tools: promtool and amtool, from Debian's prometheus and prometheus-alertmanager
+## tools: prometheus, promtool, prometheus-alertmanager and amtool, from Debian's
+## prometheus and prometheus-alertmanager packages (the tests run all four)
+TOOLS := prometheus promtool prometheus-alertmanager amtool
 tools:
-	@if ! command -v promtool >/dev/null 2>&1 || ! command -v amtool >/dev/null 2>&1; then \
-		echo "installing Debian packages prometheus and prometheus-alertmanager (promtool, amtool)"; \
+	@missing=""; for tool in $(TOOLS); do command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "missing:$$missing; installing Debian packages prometheus and prometheus-alertmanager"; \
 		$(SUDO) apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 			prometheus prometheus-alertmanager >/dev/null; \
