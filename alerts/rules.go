@@ -85,8 +85,16 @@ var recordNameRe = regexp.MustCompile(`^[a-zA-Z_:][a-zA-Z0-9_:]*$`)
 // description and runbook_url annotations. It returns one error listing every
 // problem, or nil.
 func (f RuleFile) Validate() error {
+	_, err := f.Render()
+	return err
+}
+
+// Render returns the file's YAML once it has passed Validate's checks: the bytes are
+// marshalled once and those very bytes are checked.
+func (f RuleFile) Render() ([]byte, error) {
 	var ps validate.Problems
-	_, errs := rulefmt.Parse(f.YAML(), false, model.LegacyValidation)
+	data := f.YAML()
+	_, errs := rulefmt.Parse(data, false, model.LegacyValidation)
 	for _, err := range errs {
 		ps.Add("rules", err.Error(), "")
 	}
@@ -99,8 +107,12 @@ func (f RuleFile) Validate() error {
 		seen[g.Name] = true
 		for ri, r := range g.Rules {
 			path := fmt.Sprintf("%s.rules[%d] (%s)", gpath, ri, r.Name())
-			if _, err := parser.ParseExpr(r.Expr); err != nil {
-				ps.Add(path+".expr", err.Error(), "")
+			if len(errs) > 0 {
+				// rulefmt has parsed every expression already; parse again only to
+				// say which rule a syntax error is in.
+				if _, err := parser.ParseExpr(r.Expr); err != nil {
+					ps.Add(path+".expr", err.Error(), "")
+				}
 			}
 			if r.Record != "" && !recordNameRe.MatchString(r.Record) {
 				ps.Addf(path+".record", "recording rule names are level:metric:operations", "is not a valid metric name: %q", r.Record)
@@ -119,7 +131,10 @@ func (f RuleFile) Validate() error {
 			}
 		}
 	}
-	return ps.Err("rule file")
+	if err := ps.Err("rule file"); err != nil {
+		return nil, err
+	}
+	return data, nil
 }
 
 // Merge concatenates rule files, keeping group order.

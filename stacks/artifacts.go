@@ -32,7 +32,7 @@ const (
 // label the Alertmanager configuration routes on.
 func buildArtifacts(ps *validate.Problems, env *Environment) {
 	env.Artifacts = map[string][]byte{}
-	add := func(path string, err error, bytes func() []byte) {
+	add := func(path string, data []byte, err error) {
 		var invalid *validate.Error
 		switch {
 		case errors.As(err, &invalid):
@@ -42,15 +42,18 @@ func buildArtifacts(ps *validate.Problems, env *Environment) {
 		case err != nil:
 			ps.Add(path, err.Error(), "")
 		default:
-			env.Artifacts[path] = bytes()
+			env.Artifacts[path] = data
 		}
 	}
-
-	rules, err := catalog.Build(catalogOf(env))
-	if err == nil {
-		err = rules.Validate()
+	render := func(f alerts.RuleFile, err error) ([]byte, error) {
+		if err != nil {
+			return nil, err
+		}
+		return f.Render()
 	}
-	add(CatalogRulesPath, err, rules.YAML)
+
+	data, err := render(catalog.Build(catalogOf(env)))
+	add(CatalogRulesPath, data, err)
 
 	if len(env.SLOs) > 0 {
 		slos := make([]slo.SLO, len(env.SLOs))
@@ -58,15 +61,16 @@ func buildArtifacts(ps *validate.Problems, env *Environment) {
 			s.Labels = with(s.Labels, "environment", env.Stack)
 			slos[i] = s
 		}
-		rules, err := slo.Rules(slos)
-		if err == nil {
-			err = rules.Validate()
-		}
-		add(SLORulesPath, err, rules.YAML)
+		data, err := render(slo.Rules(slos))
+		add(SLORulesPath, data, err)
 	}
 
 	am, err := routing.Build(routingOf(env))
-	add(AlertmanagerPath, err, am.YAML)
+	var amYAML []byte
+	if err == nil {
+		amYAML = am.YAML()
+	}
+	add(AlertmanagerPath, amYAML, err)
 }
 
 func with(m map[string]string, k, v string) map[string]string {
