@@ -3,7 +3,6 @@ package alerts
 import (
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 	"time"
 
@@ -144,18 +143,4 @@ func Merge(files ...RuleFile) RuleFile {
 		out.Groups = append(out.Groups, f.Groups...)
 	}
 	return out
-}
-
-// labelSelector renders label matchers in a stable order: {a="1",b="2"}.
-func labelSelector(labels map[string]string) string {
-	keys := make([]string, 0, len(labels))
-	for k := range labels {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s=%q", k, labels[k])
-	}
-	return "{" + strings.Join(parts, ",") + "}"
 }

@@ -67,7 +67,7 @@ func ReadStackFile(dir, stack string) (*StackFile, error) {
 		}
 		s, err := configString(decl.Default)
 		if err != nil {
-			return nil, fmt.Errorf("Pulumi.yaml: default of %s: %w", name, err)
+			return nil, fmt.Errorf("the default of %s in Pulumi.yaml: %w", name, err)
 		}
 		values[key] = s
 	}

@@ -20,7 +20,6 @@ type item struct {
 	Labels map[string]string `json:"labels"`
 	On     bool              `json:"on"`
 	Raw    any               `json:"raw"`
-	hidden string
 }
 
 type doc struct {
