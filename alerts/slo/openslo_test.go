@@ -28,7 +28,7 @@ func TestTheSampleOpenSLOFileReadsAsTheSeedsSLOs(t *testing.T) {
 	}
 	var got []brief
 	for _, s := range slos {
-		got = append(got, brief{s.ID(), s.Objective, s.period()})
+		got = append(got, brief{s.ID(), s.Objective, s.PeriodOrDefault()})
 	}
 	assert.Equal(t, []brief{
 		{"api-availability", 99.9, 30 * day},

@@ -99,9 +99,9 @@ func (s SLO) sliGroup() alerts.Group {
 	}
 	// The period's ratio averages the 5m ratios, as Sloth does: a rate over 30 days
 	// of raw samples would be costly to evaluate every minute.
-	period := model.Duration(s.period()).String()
+	period := model.Duration(s.PeriodOrDefault()).String()
 	g.Rules = append(g.Rules, alerts.Rule{
-		Record: SLIErrorMetric(s.period()),
+		Record: SLIErrorMetric(s.PeriodOrDefault()),
 		Expr: fmt.Sprintf("sum_over_time(%s%s[%s])\n/ ignoring (%s)\ncount_over_time(%s%s[%s])",
 			SLIErrorMetric(5*time.Minute), s.selector(), period, labelWindow,
 			SLIErrorMetric(5*time.Minute), s.selector(), period),
@@ -126,11 +126,11 @@ func (s SLO) metaGroup() alerts.Group {
 	return alerts.Group{Name: metaRecordGroup + s.ID(), Rules: []alerts.Rule{
 		{Record: "slo:objective:ratio", Expr: fmt.Sprintf("vector(%s)", fmtFloat(roundFloat(s.Objective/100))), Labels: s.labels()},
 		{Record: "slo:error_budget:ratio", Expr: fmt.Sprintf("vector(%s)", budget), Labels: s.labels()},
-		{Record: "slo:time_period:days", Expr: fmt.Sprintf("vector(%s)", fmtFloat(s.period().Hours()/24)), Labels: s.labels()},
+		{Record: "slo:time_period:days", Expr: fmt.Sprintf("vector(%s)", fmtFloat(s.PeriodOrDefault().Hours()/24)), Labels: s.labels()},
 		{Record: "slo:current_burn_rate:ratio", Labels: s.labels(),
 			Expr: SLIErrorMetric(5*time.Minute) + sel + "\n" + join + "slo:error_budget:ratio" + sel},
 		{Record: "slo:period_burn_rate:ratio", Labels: s.labels(),
-			Expr: SLIErrorMetric(s.period()) + sel + "\n" + join + "slo:error_budget:ratio" + sel},
+			Expr: SLIErrorMetric(s.PeriodOrDefault()) + sel + "\n" + join + "slo:error_budget:ratio" + sel},
 		{Record: "slo:period_error_budget_remaining:ratio", Labels: s.labels(),
 			Expr: "1 - slo:period_burn_rate:ratio" + sel},
 		{Record: "sloth_slo_info", Expr: "vector(1)",
@@ -146,7 +146,7 @@ func (s SLO) alertGroup() alerts.Group {
 	}
 	budget := s.ErrorBudget()
 	for _, t := range s.Tiers() {
-		factor := t.BurnFactor(s.period())
+		factor := t.BurnFactor(s.PeriodOrDefault())
 		threshold := fmt.Sprintf("(%s * %s)", fmtFloat(factor), fmtFloat(budget))
 		cond := func(w time.Duration) string {
 			return fmt.Sprintf("max(%s%s > %s) without (%s)", SLIErrorMetric(w), s.selector(), threshold, labelWindow)
@@ -169,8 +169,8 @@ func (s SLO) alertGroup() alerts.Group {
 				"summary": fmt.Sprintf("%s %s: error budget burning %sx (%s)", s.Service, s.Name, fmtFloat(factor), t.Name),
 				"description": fmt.Sprintf("The %s SLO of %s (%s%% over %s) has spent more than %s%% of its error budget in %s "+
 					"and is still burning over %s: at %sx the whole budget lasts %s.",
-					s.Name, s.Service, fmtFloat(s.Objective), model.Duration(s.period()), fmtFloat(t.BudgetPercent), spentIn,
-					model.Duration(t.Short), fmtFloat(factor), humanDuration(time.Duration(float64(s.period())/factor))),
+					s.Name, s.Service, fmtFloat(s.Objective), model.Duration(s.PeriodOrDefault()), fmtFloat(t.BudgetPercent), spentIn,
+					model.Duration(t.Short), fmtFloat(factor), humanDuration(time.Duration(float64(s.PeriodOrDefault())/factor))),
 				"runbook_url": s.Alerting.RunbookURL,
 			},
 		})

@@ -111,8 +111,8 @@ func (s SLO) ID() string { return s.Service + "-" + s.Name }
 // ErrorBudget is the share of events allowed to fail, such as 0.001 for 99.9 %.
 func (s SLO) ErrorBudget() float64 { return roundFloat(1 - s.Objective/100) }
 
-// period returns the period, defaulted.
-func (s SLO) period() time.Duration {
+// PeriodOrDefault returns the period in force: Period, or DefaultPeriod when unset.
+func (s SLO) PeriodOrDefault() time.Duration {
 	if s.Period == 0 {
 		return DefaultPeriod
 	}
@@ -177,7 +177,7 @@ func (s SLO) validate(ps *validate.Problems, fp fieldPaths) {
 	if !(s.Objective > 0 && s.Objective < 100) {
 		ps.Addf(fp.objective, "a percentage such as 99.9; 100 leaves no error budget to alert on", "must be above 0 and below 100, got %s", fmtFloat(s.Objective))
 	}
-	period := s.period()
+	period := s.PeriodOrDefault()
 	if period < 24*time.Hour || period%time.Hour != 0 {
 		ps.Addf(fp.period, "use whole hours of at least a day, such as 7d, 28d or 30d", "must be whole hours and at least 1d, got %s", model.Duration(period))
 	}

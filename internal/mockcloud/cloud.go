@@ -16,6 +16,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/vigilops/vigil/components/iampolicy"
 )
 
 // Resource is one registered resource as the program declared it.
@@ -134,15 +136,7 @@ func (c *Cloud) urn(parent, typ, name string) string {
 	return string(resource.NewURN(tokens.QName(c.Stack), tokens.PackageName(c.Project), parentType, tokens.Type(typ), name))
 }
 
-func (c *Cloud) partition() string {
-	switch {
-	case strings.HasPrefix(c.Region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(c.Region, "us-gov-"):
-		return "aws-us-gov"
-	}
-	return "aws"
-}
+func (c *Cloud) partition() string { return iampolicy.Partition(c.Region) }
 
 // outputs returns the ID and the computed outputs of a custom resource. ARNs follow
 // each service's format so that policies built from them look as they will in AWS.

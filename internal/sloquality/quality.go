@@ -100,14 +100,6 @@ func Measure(s slo.SLO, burns []float64) ([]Result, error) {
 	return out, nil
 }
 
-// period returns the SLO's period, defaulted.
-func period(s slo.SLO) time.Duration {
-	if s.Period == 0 {
-		return slo.DefaultPeriod
-	}
-	return s.Period
-}
-
 // history is the clean traffic before the burn: as long as the longest window, so
 // that every window is measured over as much data as it spans.
 func history(s slo.SLO) time.Duration {
@@ -125,7 +117,7 @@ func history(s slo.SLO) time.Duration {
 func theory(s slo.SLO, burn float64, kind slo.Kind) Detection {
 	best := Never
 	for _, t := range s.Tiers() {
-		f := t.BurnFactor(period(s))
+		f := t.BurnFactor(s.PeriodOrDefault())
 		if t.Kind != kind || burn < f {
 			continue
 		}
@@ -141,7 +133,7 @@ func detection(s slo.SLO, burn float64, after time.Duration) Detection {
 	if after == Never {
 		return Detection{After: Never}
 	}
-	return Detection{After: after, BudgetSpent: burn * float64(after) / float64(period(s))}
+	return Detection{After: after, BudgetSpent: burn * float64(after) / float64(s.PeriodOrDefault())}
 }
 
 // simulate loads clean traffic then a constant burn into a TSDB and searches the
@@ -154,7 +146,7 @@ func simulate(s slo.SLO, burn float64, rulePath string, order []string) (page, t
 	defer raw.Close()
 	start := time.Unix(0, 0).UTC()
 	burnStart := start.Add(history(s))
-	end := burnStart.Add(period(s))
+	end := burnStart.Add(s.PeriodOrDefault())
 	if err := load(raw, s, burn, start, burnStart, end); err != nil {
 		return page, ticket, err
 	}
@@ -168,7 +160,7 @@ func simulate(s slo.SLO, burn float64, rulePath string, order []string) (page, t
 				evalErr = err
 			}
 			return fires
-		}, period(s))
+		}, s.PeriodOrDefault())
 		if evalErr != nil {
 			return page, ticket, evalErr
 		}

@@ -31,10 +31,7 @@ func Markdown(title string, reports []SLOReport) string {
 		"that tier fires is down to rounding.\n")
 	for _, r := range reports {
 		s := r.SLO
-		p := s.Period
-		if p == 0 {
-			p = slo.DefaultPeriod
-		}
+		p := s.PeriodOrDefault()
 		fmt.Fprintf(&b, "\n## %s (%s)\n\n", s.ID(), objective(s, p))
 		var tiers []string
 		for _, t := range s.Tiers() {
