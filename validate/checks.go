@@ -2,10 +2,12 @@ package validate
 
 import (
 	"fmt"
+	"math"
 	"net/mail"
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -26,7 +28,16 @@ func FloatRange(ps *Problems, path string, v, lo, hi float64, hint string) {
 	}
 }
 
-func fmtNum(f float64) string { return fmt.Sprintf("%g", f) }
+// FormatNumber writes a number as people write it: 100000000, not 1e+08; 0.01, not
+// 1e-02; integers without a decimal point. Problem messages and hints use it.
+func FormatNumber(f float64) string {
+	if f == math.Trunc(f) && math.Abs(f) < 1e15 {
+		return strconv.FormatInt(int64(f), 10)
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64)
+}
+
+func fmtNum(f float64) string { return FormatNumber(f) }
 
 // Required checks that a string is set.
 func Required(ps *Problems, path, v, hint string) bool {

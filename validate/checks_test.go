@@ -128,3 +128,34 @@ func TestUniqueReportsEveryRepeat(t *testing.T) {
 	Unique(&ps, "s[%d].name", []string{"api", "web", "api", "api"}, "")
 	assert.Equal(t, []string{"s[2].name", "s[3].name"}, []string{ps.List()[0].Path, ps.List()[1].Path})
 }
+
+func TestNumbersInMessagesAreWrittenAsPeopleWriteThem(t *testing.T) {
+	for in, want := range map[float64]string{
+		1e8: "100000000", 0.01: "0.01", 0.1: "0.1", 262143: "262143", -3: "-3", 1.5: "1.5", 0: "0", 1e-7: "0.0000001",
+	} {
+		assert.Equal(t, want, FormatNumber(in), "FormatNumber(%v)", in)
+	}
+	var ps Problems
+	FloatRange(&ps, "evictions", 2e9, 0, 1e9, "keys evicted per second")
+	IntRange(&ps, "connections", 262144, 1, 262143, "max_connections")
+	assert.Equal(t, []string{
+		"evictions: must be between 0 and 1000000000, got 2000000000 | keys evicted per second",
+		"connections: must be between 1 and 262143, got 262144 | max_connections",
+	}, messages(ps.List()))
+}
+
+func TestRangesIncludeBothEnds(t *testing.T) {
+	var ps Problems
+	for _, v := range []float64{0.01, 100} {
+		FloatRange(&ps, "share", v, 0.01, 100, "")
+	}
+	for _, v := range []int{1, 60} {
+		IntRange(&ps, "minutes", v, 1, 60, "")
+	}
+	assert.Empty(t, ps.List())
+	FloatRange(&ps, "share", 0.009, 0.01, 100, "")
+	FloatRange(&ps, "share", 100.001, 0.01, 100, "")
+	IntRange(&ps, "minutes", 0, 1, 60, "")
+	IntRange(&ps, "minutes", 61, 1, 60, "")
+	assert.Len(t, ps.List(), 4)
+}

@@ -205,6 +205,8 @@ func sortedKeys(m map[string]any) []string {
 // inclusive range, and a value out of range is reported at its own path, so a bad
 // override is blamed where it was written.
 func Overlay(ps *Problems, path string, raw any, dst any) {
+	defaults := reflect.New(reflect.TypeOf(dst).Elem()).Elem()
+	defaults.Set(reflect.ValueOf(dst).Elem())
 	Decode(ps, path, raw, dst)
 	obj, ok := raw.(map[string]any)
 	if !ok {
@@ -223,14 +225,17 @@ func Overlay(ps *Problems, path string, raw any, dst any) {
 			continue
 		}
 		fv := v.FieldByIndex(idx)
+		var x, def float64
 		switch fv.Kind() {
 		case reflect.Int, reflect.Int64:
-			if x := float64(fv.Int()); x < lo || x > hi {
-				ps.Addf(joinPath(path, k), "", "must be between %s and %s, got %d", fmtNum(lo), fmtNum(hi), fv.Int())
-			}
+			x, def = float64(fv.Int()), float64(defaults.FieldByIndex(idx).Int())
 		case reflect.Float64:
-			FloatRange(ps, joinPath(path, k), fv.Float(), lo, hi, "")
+			x, def = fv.Float(), defaults.FieldByIndex(idx).Float()
+		default:
+			continue
 		}
+		FloatRange(ps, joinPath(path, k), x, lo, hi,
+			fmt.Sprintf("the value in force without this key is %s; remove the key to keep it", fmtNum(def)))
 	}
 }
 

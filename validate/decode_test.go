@@ -116,7 +116,22 @@ func TestOverlay(t *testing.T) {
 		"A value out of range is blamed at the path where it was written.": {
 			src:  `{"cpu":120,"minutes":0}`,
 			want: limits{CPU: 120, Minutes: 0},
-			errs: []string{"over.cpu: must be between 1 and 100, got 120 | ", "over.minutes: must be between 1 and 60, got 0 | "},
+			errs: []string{
+				"over.cpu: must be between 1 and 100, got 120 | the value in force without this key is 80; remove the key to keep it",
+				"over.minutes: must be between 1 and 60, got 0 | the value in force without this key is 5; remove the key to keep it",
+			},
+		},
+		"Both ends of a range are inside it.": {
+			src:  `{"cpu":100,"minutes":1}`,
+			want: limits{CPU: 100, Minutes: 1},
+		},
+		"Just outside both ends of a range is refused.": {
+			src:  `{"cpu":100.5,"minutes":61}`,
+			want: limits{CPU: 100.5, Minutes: 61},
+			errs: []string{
+				"over.cpu: must be between 1 and 100, got 100.5 | the value in force without this key is 80; remove the key to keep it",
+				"over.minutes: must be between 1 and 60, got 61 | the value in force without this key is 5; remove the key to keep it",
+			},
 		},
 		"A value of the wrong type is reported once, not again as out of range.": {
 			src:  `{"minutes":"five"}`,
