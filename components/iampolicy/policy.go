@@ -68,8 +68,12 @@ func Parse(s string) (Document, error) {
 // Lint returns every way the document breaks vigil's policy rules:
 //   - the version is 2012-10-17 and every statement has a unique Sid;
 //   - an Allow statement names its actions one by one: no "*" and no "service:*" or
-//     other wildcard, so a reviewer sees exactly what is granted;
-//   - an Allow statement whose principal is "*" (anyone) carries a condition.
+//     other wildcard, so a reviewer sees exactly what is granted. The one exception is
+//     a wildcard that AWS itself documents as the form to write (see
+//     DocumentedWildcard): refusing it would force a policy that differs from AWS's;
+//   - an Allow statement whose principal is "*" (anyone) carries a condition, that is
+//     at least one condition key with at least one value: an operator with no keys,
+//     or a key with no values, narrows nothing and does not count.
 //
 // Deny statements may use wildcards: denying broadly only narrows access.
 func (d Document) Lint() []string {
@@ -103,15 +107,51 @@ func (d Document) Lint() []string {
 			continue
 		}
 		for _, a := range s.Action {
-			if strings.ContainsAny(a, "*?") {
+			if _, documented := DocumentedWildcard(a); strings.ContainsAny(a, "*?") && !documented {
 				out = append(out, fmt.Sprintf("%s: action %q is a wildcard; list the actions needed", where, a))
 			}
 		}
-		if s.Principal != nil && anyone(s.Principal) && len(s.Condition) == 0 {
+		if s.Principal != nil && anyone(s.Principal) && !narrows(s.Condition) {
 			out = append(out, where+`: allows principal "*" without a condition`)
 		}
 	}
 	return out
+}
+
+// documentedWildcards are the wildcard actions that AWS documents as the exact form of
+// a statement, each with where AWS says so. Keep this list short: every entry is a
+// place where a reviewer cannot see exactly what is granted.
+var documentedWildcards = map[string]string{
+	// kms:GenerateDataKey* covers GenerateDataKey, GenerateDataKeyWithoutPlaintext,
+	// GenerateDataKeyPair and GenerateDataKeyPairWithoutPlaintext.
+	"kms:GenerateDataKey*": "Amazon SNS Developer Guide, Key management: a publisher to an encrypted topic " +
+		"needs kms:GenerateDataKey* and kms:Decrypt (\"Allow a user to send messages to a topic with SSE\"), " +
+		"and so do the service principals of CloudWatch alarms and EventBridge " +
+		"(\"Enable compatibility between event sources from AWS services and encrypted topics\")",
+}
+
+// DocumentedWildcard says whether action is a wildcard that Lint lets through in an
+// Allow statement because AWS documents it as the form to write, and where AWS does.
+// The match is exact: "kms:GenerateDataKey*" is allowed, "kms:Generate*" and "kms:*"
+// are not.
+func DocumentedWildcard(action string) (reason string, ok bool) {
+	reason, ok = documentedWildcards[action]
+	return reason, ok
+}
+
+// narrows says whether a condition block restricts anything: some operator has some
+// key with at least one non-empty value.
+func narrows(c map[string]map[string][]string) bool {
+	for _, keys := range c {
+		for _, values := range keys {
+			for _, v := range values {
+				if v != "" {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 func anyone(p *Principal) bool {

@@ -19,11 +19,54 @@ func TestLint(t *testing.T) {
 		"A wildcard action in an Allow is refused, whole or partial.": {
 			doc: Document{Version: Version, Statement: []Statement{
 				{Sid: "A", Effect: Allow, Action: []string{"*"}, Resource: []string{"*"}},
-				{Sid: "B", Effect: Allow, Action: []string{"kms:GenerateDataKey*"}, Resource: []string{"*"}},
+				{Sid: "B", Effect: Allow, Action: []string{"sns:Get*"}, Resource: []string{"*"}},
+				{Sid: "C", Effect: Allow, Action: []string{"sns:Publis?"}, Resource: []string{"*"}},
 			}},
 			want: []string{
 				`Statement[0] (A): action "*" is a wildcard; list the actions needed`,
-				`Statement[1] (B): action "kms:GenerateDataKey*" is a wildcard; list the actions needed`,
+				`Statement[1] (B): action "sns:Get*" is a wildcard; list the actions needed`,
+				`Statement[2] (C): action "sns:Publis?" is a wildcard; list the actions needed`,
+			},
+		},
+		"AWS's documented kms:GenerateDataKey* passes, and only that exact form.": {
+			doc: Document{Version: Version, Statement: []Statement{
+				{Sid: "A", Effect: Allow, Action: []string{"kms:Decrypt", "kms:GenerateDataKey*"}, Resource: []string{"*"}},
+				{Sid: "B", Effect: Allow, Action: []string{"kms:Generate*", "kms:*", "kms:GenerateDataKey*Pair", "kms:generatedatakey*"}, Resource: []string{"*"}},
+			}},
+			want: []string{
+				`Statement[1] (B): action "kms:Generate*" is a wildcard; list the actions needed`,
+				`Statement[1] (B): action "kms:*" is a wildcard; list the actions needed`,
+				`Statement[1] (B): action "kms:GenerateDataKey*Pair" is a wildcard; list the actions needed`,
+				`Statement[1] (B): action "kms:generatedatakey*" is a wildcard; list the actions needed`,
+			},
+		},
+		"A condition with no key or no value does not make anyone safe.": {
+			doc: Document{Version: Version, Statement: []Statement{
+				{Sid: "A", Effect: Allow, Principal: &Principal{AWS: []string{"*"}}, Action: []string{"sns:Publish"}, Resource: []string{"arn:x"},
+					Condition: map[string]map[string][]string{"StringEquals": {}}},
+				{Sid: "B", Effect: Allow, Principal: &Principal{AWS: []string{"*"}}, Action: []string{"sns:Publish"}, Resource: []string{"arn:x"},
+					Condition: map[string]map[string][]string{"StringEquals": {"aws:SourceAccount": {}}}},
+				{Sid: "C", Effect: Allow, Principal: &Principal{AWS: []string{"arn:aws:iam::123456789012:root", "*"}}, Action: []string{"sns:Publish"}, Resource: []string{"arn:x"},
+					Condition: map[string]map[string][]string{"StringEquals": {"aws:SourceAccount": {""}}}},
+				{Sid: "D", Effect: Allow, Principal: &Principal{AWS: []string{"*"}}, Action: []string{"sns:Publish"}, Resource: []string{"arn:x"},
+					Condition: map[string]map[string][]string{"StringEquals": {"aws:SourceAccount": {"", "123456789012"}}}},
+			}},
+			want: []string{
+				`Statement[0] (A): allows principal "*" without a condition`,
+				`Statement[1] (B): allows principal "*" without a condition`,
+				`Statement[2] (C): allows principal "*" without a condition`,
+			},
+		},
+		"A named principal needs no condition.": {
+			doc: Document{Version: Version, Statement: []Statement{
+				{Sid: "A", Effect: Allow, Principal: &Principal{AWS: []string{"arn:aws:iam::123456789012:role/x"}}, Action: []string{"sns:Publish"}, Resource: []string{"arn:x"}},
+			}},
+		},
+		"A statement without actions or resources is reported.": {
+			doc: Document{Version: Version, Statement: []Statement{{Sid: "A", Effect: Deny}}},
+			want: []string{
+				`Statement[0] (A): has no Action`,
+				`Statement[0] (A): has no Resource`,
 			},
 		},
 		"Anyone may be allowed only under a condition.": {
@@ -74,6 +117,16 @@ func TestJSONRoundTripsAndIsStable(t *testing.T) {
 	assert.Equal(t, doc, back)
 	_, err = Parse(`{"Version":"2012-10-17","Statement":[],"Id":"x"}`)
 	assert.Error(t, err, "an unexpected field is refused")
+}
+
+func TestDocumentedWildcardSaysWhereAWSDocumentsIt(t *testing.T) {
+	reason, ok := DocumentedWildcard("kms:GenerateDataKey*")
+	require.True(t, ok)
+	assert.Contains(t, reason, "Amazon SNS Developer Guide")
+	for _, a := range []string{"kms:GenerateDataKey", "kms:*", "*", "sns:*", ""} {
+		_, ok := DocumentedWildcard(a)
+		assert.False(t, ok, "%q must not be a documented wildcard", a)
+	}
 }
 
 func TestPartition(t *testing.T) {
