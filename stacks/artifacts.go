@@ -32,12 +32,19 @@ const (
 // label the Alertmanager configuration routes on.
 func buildArtifacts(ps *validate.Problems, env *Environment) {
 	env.Artifacts = map[string][]byte{}
+	c, from := catalogOf(env)
 	add := func(path string, data []byte, err error) {
 		var invalid *validate.Error
 		switch {
 		case errors.As(err, &invalid):
 			for _, p := range invalid.Problems {
-				ps.Add(path+": "+p.Path, p.Message, p.Hint)
+				if key, ok := from.configPath(p.Path); ok {
+					ps.Add(key, p.Message, p.Hint)
+					continue
+				}
+				// Nothing a user wrote leads here: vigil generated Args its own
+				// generator refuses.
+				ps.Add(path+": "+p.Path, p.Message, "a bug in vigil: please report it with this message")
 			}
 		case err != nil:
 			ps.Add(path, err.Error(), "")
@@ -52,7 +59,7 @@ func buildArtifacts(ps *validate.Problems, env *Environment) {
 		return f.Render()
 	}
 
-	data, err := render(catalog.Build(catalogOf(env)))
+	data, err := render(catalog.Build(c))
 	add(CatalogRulesPath, data, err)
 
 	if len(env.SLOs) > 0 {
@@ -81,13 +88,17 @@ func with(m map[string]string, k, v string) map[string]string {
 	return out
 }
 
-// catalogOf maps the estate and its thresholds onto the alert catalog.
-func catalogOf(env *Environment) catalog.Catalog {
+// catalogOf maps the estate and its thresholds onto the alert catalog, and says which
+// config item each catalog item came from.
+func catalogOf(env *Environment) (catalog.Catalog, origins) {
+	const p = Namespace + ":"
+	from := origins{}
 	c := catalog.Catalog{Options: catalog.Options{
 		RunbookBaseURL: env.RunbookBaseURL,
 		Labels:         map[string]string{"environment": env.Stack},
 	}}
-	for _, s := range env.Services {
+	for i, s := range env.Services {
+		from[fmt.Sprintf("Services[%d]", len(c.Services))] = fmt.Sprintf("%sservices[%d]", p, i)
 		cs := catalog.Service{
 			Name:     s.Name,
 			Selector: s.Metrics.Selector,
@@ -105,10 +116,11 @@ func catalogOf(env *Environment) catalog.Catalog {
 		}
 		c.Services = append(c.Services, cs)
 	}
-	for _, d := range env.Databases {
+	for i, d := range env.Databases {
 		if !strings.Contains(d.Engine, "postgres") {
 			continue // the catalog reads postgres_exporter; a warning says so
 		}
+		from[fmt.Sprintf("Databases[%d]", len(c.Databases))] = fmt.Sprintf("%sdatabases[%d]", p, i)
 		c.Databases = append(c.Databases, catalog.Database{
 			Name: d.Name, Selector: d.Selector,
 			ConnectionsPercent: d.Alarms.ConnectionsPercent,
@@ -116,10 +128,11 @@ func catalogOf(env *Environment) catalog.Catalog {
 			LongQuery:          time.Duration(d.Alarms.LongQuerySeconds) * time.Second,
 		})
 	}
-	for _, k := range env.Caches {
+	for i, k := range env.Caches {
 		if k.Engine == "memcached" {
 			continue // the catalog reads redis_exporter; a warning says so
 		}
+		from[fmt.Sprintf("Caches[%d]", len(c.Caches))] = fmt.Sprintf("%scaches[%d]", p, i)
 		c.Caches = append(c.Caches, catalog.Cache{
 			Name: k.Name, Selector: k.Selector,
 			MemoryPercent:      k.Alarms.MemoryPercent,
@@ -128,27 +141,40 @@ func catalogOf(env *Environment) catalog.Catalog {
 			CommandLatencyP99:  time.Duration(k.Alarms.CommandLatencyMs * float64(time.Millisecond)),
 		})
 	}
-	for _, q := range env.Queues {
+	queueNames := make([]string, len(env.Queues))
+	for i, q := range env.Queues {
+		queueNames[i] = q.Name
+	}
+	queueNames = plainNames("queue", queueNames)
+	for i, q := range env.Queues {
+		from[fmt.Sprintf("Queues[%d]", len(c.Queues))] = fmt.Sprintf("%squeues[%d]", p, i)
 		sel := q.Selector
 		if sel == "" {
 			sel = fmt.Sprintf("queue=%q", q.Name)
 		}
 		c.Queues = append(c.Queues, catalog.Queue{
-			Name: labelName(strings.TrimSuffix(q.Name, ".fifo")), Selector: sel,
+			Name: queueNames[i], Selector: sel,
 			Backlog: q.Alarms.Backlog, FailureRatePercent: q.Alarms.FailureRatePercent,
 		})
 	}
-	for _, cert := range env.Certificates {
+	certNames := make([]string, len(env.Certificates))
+	for i, cert := range env.Certificates {
+		certNames[i] = cert.Domain
+	}
+	certNames = plainNames("cert", certNames)
+	for i, cert := range env.Certificates {
+		from[fmt.Sprintf("Certificates[%d]", len(c.Certificates))] = fmt.Sprintf("%scertificates[%d]", p, i)
 		c.Certificates = append(c.Certificates, catalog.Certificate{
-			Name:          labelName(cert.Domain),
+			Name:          certNames[i],
 			Selector:      `job="blackbox",instance=~` + strconv.Quote(`https?://`+regexp.QuoteMeta(cert.Domain)+`(:[0-9]+)?(/.*)?`),
 			ExpiresWithin: time.Duration(cert.Alarms.DaysToExpiry) * 24 * time.Hour,
 		})
 	}
-	for _, h := range env.Hosts {
+	for i, h := range env.Hosts {
+		from[fmt.Sprintf("Hosts[%d]", len(c.Hosts))] = fmt.Sprintf("%shosts[%d]", p, i)
 		c.Hosts = append(c.Hosts, catalog.HostGroup{Name: h.Name, Selector: h.Selector})
 	}
-	return c
+	return c, from
 }
 
 var notName = regexp.MustCompile(`[^a-z0-9]+`)
