@@ -23,6 +23,12 @@ const (
 	labelSeverity    = "severity"
 	labelService     = "service"
 	labelAlertName   = "alertname"
+	// The identity labels: see IdentityLabels.
+	labelInstance    = "instance"
+	labelDatabase    = "database"
+	labelCache       = "cache"
+	labelQueue       = "queue"
+	labelCertificate = "certificate"
 	// Sloth's labels, which the SLO rules of alerts/slo carry.
 	labelSlothSeverity = "sloth_severity"
 	labelSlothID       = "sloth_id"
@@ -60,7 +66,7 @@ func Build(cfg Config) (File, error) {
 	}
 	f := File{
 		Route:        cfg.route(),
-		InhibitRules: inhibitRules(),
+		InhibitRules: cfg.inhibitRules(),
 		Receivers:    cfg.receivers(),
 	}
 	if _, err := amconfig.Load(string(f.YAML())); err != nil {
@@ -103,34 +109,59 @@ func (c Config) route() Route {
 	return root
 }
 
-// inhibitRules returns the two inhibitions. Both also require the same environment,
-// so that a stray alert of another environment can never mute one of this one.
-func inhibitRules() []InhibitRule {
+// IdentityLabels are the labels that say which thing an alert is about, one
+// inhibition rule each: a critical alert mutes the lesser alerts that carry the same
+// value of one of them. They are the identifying labels that the alert catalog
+// (alerts/catalog) gives its groups: service (services, runtimes, and whatever a
+// Service field ties to a service), instance (one host, one probed endpoint, one
+// exporter), database, cache, queue and certificate (the certificate's domain). The
+// host_group label of host alerts is deliberately not one: a host group is many
+// machines, and one host's critical alert must not mute another host's.
+func IdentityLabels() []string {
+	return []string{labelService, labelInstance, labelDatabase, labelCache, labelQueue, labelCertificate}
+}
+
+// present matches an alert that has the label: Alertmanager treats two missing
+// labels as equal, so every inhibition requires its labels on both sides.
+func present(name string) string { return fmt.Sprintf("%s=~%q", name, ".+") }
+
+// inhibitRules returns one rule per identity label, then the SLO rule. Each applies
+// only to alerts of this environment that both carry its label:
+//
+//   - a critical alert mutes the high, medium and low alerts with the same value of
+//     the rule's identity label (the same service, instance, database, cache, queue
+//     or certificate): the on-call engineer already works on it. Never the Watchdog,
+//     whose silence would raise the heartbeat's alarm, and never from an SLO alert
+//     (sloth_id set), which mutes only its own ticket;
+//   - an SLO page mutes the ticket of the same SLO (Sloth's sloth_id).
+//
+// An alert without any identity label is never muted and mutes nothing.
+func (c Config) inhibitRules() []InhibitRule {
 	var lower []string
 	for _, sev := range alerts.Severities() {
 		if sev != alerts.Critical {
 			lower = append(lower, string(sev))
 		}
 	}
-	return []InhibitRule{
-		{
-			// A critical alert of a service mutes that service's lesser alerts: the
-			// on-call engineer already works on it. Never the Watchdog, whose silence
-			// would raise the heartbeat's alarm.
-			SourceMatchers: []string{matcher(labelSeverity, string(alerts.Critical))},
+	env := matcher(labelEnvironment, c.Environment)
+	var rules []InhibitRule
+	for _, label := range IdentityLabels() {
+		rules = append(rules, InhibitRule{
+			SourceMatchers: []string{env, matcher(labelSeverity, string(alerts.Critical)), present(label), matcher(labelSlothID, "")},
 			TargetMatchers: []string{
+				env,
 				fmt.Sprintf("%s!=%q", labelAlertName, WatchdogAlertName),
 				fmt.Sprintf("%s=~%q", labelSeverity, strings.Join(lower, "|")),
+				present(label),
 			},
-			Equal: []string{labelEnvironment, labelService},
-		},
-		{
-			// An SLO that pages mutes the ticket of the same SLO (Sloth's labels).
-			SourceMatchers: []string{matcher(labelSlothSeverity, "page")},
-			TargetMatchers: []string{matcher(labelSlothSeverity, "ticket")},
-			Equal:          []string{labelEnvironment, labelSlothID},
-		},
+			Equal: []string{labelEnvironment, label},
+		})
 	}
+	return append(rules, InhibitRule{
+		SourceMatchers: []string{env, matcher(labelSlothSeverity, "page"), present(labelSlothID)},
+		TargetMatchers: []string{env, matcher(labelSlothSeverity, "ticket"), present(labelSlothID)},
+		Equal:          []string{labelEnvironment, labelSlothID},
+	})
 }
 
 func (c Config) receivers() []Receiver {

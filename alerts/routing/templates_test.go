@@ -130,12 +130,29 @@ started: 2026-03-01 10:00:00 UTC
 	}
 }
 
-func TestEverySNSReceiverUsesTheTemplates(t *testing.T) {
-	for _, r := range build(t, prodConfig()).Receivers {
+// What Alertmanager reads from the file, not the constants, renders the notification:
+// a template mangled on its way into YAML would show here.
+func TestEverySNSReceiverAsLoadedRendersTheNotification(t *testing.T) {
+	loaded := load(t, build(t, prodConfig()))
+	n := 0
+	for _, r := range loaded.Receivers {
 		for _, sns := range r.SNSConfigs {
-			assert.Equal(t, snsSubject, sns.Subject, r.Name)
-			assert.Equal(t, snsMessage, sns.Message, r.Name)
-			assert.True(t, strings.HasPrefix(sns.TopicARN, "arn:aws:sns:"), r.Name)
+			n++
+			sev := strings.TrimPrefix(r.Name, "sns-")
+			data := notification("firing",
+				template.KV{"alertname": "HighErrorRate", "service": "api", "severity": sev, "environment": "prod"},
+				template.KV{"summary": "api answers 7.2% errors"})
+			assert.Equal(t, "[FIRING] "+sev+" prod api: HighErrorRate", render034(t, sns.Subject, data), r.Name)
+			assert.Equal(t, `1 firing, 0 resolved
+
+[FIRING] HighErrorRate
+severity: `+sev+`
+service: api
+environment: prod
+summary: api answers 7.2% errors
+started: 2026-03-01 10:00:00 UTC
+`, render034(t, sns.Message, data), r.Name)
 		}
 	}
+	assert.Equal(t, 4, n, "one SNS receiver per severity")
 }
