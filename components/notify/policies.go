@@ -28,21 +28,53 @@ var keyAdminActions = []string{
 	"kms:UpdateKeyDescription",
 }
 
-// publishKeyActions are what a publisher to an encrypted topic needs of its key.
-var publishKeyActions = []string{"kms:Decrypt", "kms:GenerateDataKey"}
+// publishKeyActions are what a publisher to an encrypted topic needs of its key, in the
+// form AWS documents for publishers and for the service principals of CloudWatch and
+// EventBridge (Amazon SNS Developer Guide, Key management): SNS generates a data key
+// when a message is published and decrypts it to deliver the message.
+// kms:GenerateDataKey* is AWS's own wildcard, which iampolicy.Lint lets through as a
+// documented exception (iampolicy.DocumentedWildcard).
+var publishKeyActions = []string{"kms:Decrypt", "kms:GenerateDataKey*"}
 
-// KeyPolicy is the policy of the key that encrypts the topics: the account administers
-// it; CloudWatch alarms and EventBridge may use it to publish (as AWS documents for
-// encrypted topics; who may publish to which topic is narrowed by the topic policy);
-// publisher roles may use it only through SNS in this region.
+// snsService is the kms:ViaService value of requests that SNS makes to KMS on behalf of
+// a publisher in region.
+func snsService(region string) string { return "sns." + region + ".amazonaws.com" }
+
+// alarmARNs matches every CloudWatch alarm of the account in the region.
+func alarmARNs(partition, account, region string) string {
+	return fmt.Sprintf("arn:%s:cloudwatch:%s:%s:alarm:*", partition, region, account)
+}
+
+// KeyPolicy is the policy of the key that encrypts the topics:
+//   - AccountAdministersKey: the account (through IAM) administers the key, with the
+//     actions of keyAdminActions only.
+//   - CloudWatchAlarmsUseKey: CloudWatch may use the key for this account's alarms in
+//     this region only (aws:SourceAccount and aws:SourceArn, as AWS documents against
+//     the confused deputy).
+//   - EventBridgeUsesKey: EventBridge may use the key, without aws:SourceAccount or
+//     aws:SourceArn: AWS documents that these conditions are not supported in a key
+//     policy for EventBridge publishing to an encrypted topic (the request carries no
+//     such keys, so a conditioned statement would refuse every event). Which rules may
+//     publish is narrowed by each topic's policy, which does carry both conditions.
+//   - AccountPrincipalsUseKeyThroughSNS: IAM principals of this account may use the key
+//     when their identity policy allows it, and only through SNS in this region
+//     (kms:ViaService, kms:CallerAccount). This is what makes a role created after the
+//     key, such as the Alertmanager task role, a publisher by an identity policy alone
+//     (Topics.GrantPublish): the key policy names no role, so it never has to change
+//     when a role is created, and KMS never refuses it for naming a role that does not
+//     exist yet.
+//   - PublisherRolesUseKeyThroughSNS, when publisherRoles are given: those roles may use
+//     the key through SNS without an identity policy of this account (roles of other
+//     accounts still need one of their own account).
 func KeyPolicy(partition, account, region string, publisherRoles []string) iampolicy.Document {
+	root := fmt.Sprintf("arn:%s:iam::%s:root", partition, account)
 	doc := iampolicy.Document{
 		Version: iampolicy.Version,
 		Statement: []iampolicy.Statement{
 			{
 				Sid:       "AccountAdministersKey",
 				Effect:    iampolicy.Allow,
-				Principal: &iampolicy.Principal{AWS: []string{fmt.Sprintf("arn:%s:iam::%s:root", partition, account)}},
+				Principal: &iampolicy.Principal{AWS: []string{root}},
 				Action:    keyAdminActions,
 				Resource:  []string{"*"},
 			},
@@ -52,6 +84,10 @@ func KeyPolicy(partition, account, region string, publisherRoles []string) iampo
 				Principal: &iampolicy.Principal{Service: []string{"cloudwatch.amazonaws.com"}},
 				Action:    publishKeyActions,
 				Resource:  []string{"*"},
+				Condition: map[string]map[string][]string{
+					"StringEquals": {"aws:SourceAccount": {account}},
+					"ArnLike":      {"aws:SourceArn": {alarmARNs(partition, account, region)}},
+				},
 			},
 			{
 				Sid:       "EventBridgeUsesKey",
@@ -59,6 +95,19 @@ func KeyPolicy(partition, account, region string, publisherRoles []string) iampo
 				Principal: &iampolicy.Principal{Service: []string{"events.amazonaws.com"}},
 				Action:    publishKeyActions,
 				Resource:  []string{"*"},
+			},
+			{
+				Sid:       "AccountPrincipalsUseKeyThroughSNS",
+				Effect:    iampolicy.Allow,
+				Principal: &iampolicy.Principal{AWS: []string{root}},
+				Action:    publishKeyActions,
+				Resource:  []string{"*"},
+				Condition: map[string]map[string][]string{
+					"StringEquals": {
+						"kms:CallerAccount": {account},
+						"kms:ViaService":    {snsService(region)},
+					},
+				},
 			},
 		},
 	}
@@ -70,11 +119,38 @@ func KeyPolicy(partition, account, region string, publisherRoles []string) iampo
 			Action:    publishKeyActions,
 			Resource:  []string{"*"},
 			Condition: map[string]map[string][]string{
-				"StringEquals": {"kms:ViaService": {"sns." + region + ".amazonaws.com"}},
+				"StringEquals": {"kms:ViaService": {snsService(region)}},
 			},
 		})
 	}
 	return doc
+}
+
+// PublisherPolicy is the identity policy that lets a role publish to the topics:
+// sns:Publish on exactly the topic ARNs, and the key's publishKeyActions on exactly the
+// key ARN, only through SNS in the region. It is what Topics.GrantPublish attaches to a
+// role; the key policy's AccountPrincipalsUseKeyThroughSNS statement defers to it.
+func PublisherPolicy(region, keyArn string, topicArns []string) iampolicy.Document {
+	return iampolicy.Document{
+		Version: iampolicy.Version,
+		Statement: []iampolicy.Statement{
+			{
+				Sid:      "PublishToSeverityTopics",
+				Effect:   iampolicy.Allow,
+				Action:   []string{"sns:Publish"},
+				Resource: topicArns,
+			},
+			{
+				Sid:      "UseTopicKeyThroughSNS",
+				Effect:   iampolicy.Allow,
+				Action:   publishKeyActions,
+				Resource: []string{keyArn},
+				Condition: map[string]map[string][]string{
+					"StringEquals": {"kms:ViaService": {snsService(region)}},
+				},
+			},
+		},
+	}
 }
 
 // TopicPolicy is the access policy of one topic: this account's CloudWatch alarms and
@@ -93,7 +169,7 @@ func TopicPolicy(partition, account, region, topicArn string, publisherRoles []s
 				Resource:  []string{topicArn},
 				Condition: map[string]map[string][]string{
 					"StringEquals": {"aws:SourceAccount": {account}},
-					"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:%s:cloudwatch:%s:%s:alarm:*", partition, region, account)}},
+					"ArnLike":      {"aws:SourceArn": {alarmARNs(partition, account, region)}},
 				},
 			},
 			{

@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
@@ -55,8 +56,12 @@ type TopicsArgs struct {
 	// Subscribers by severity. Every severity gets its topic even without subscribers,
 	// so an alarm can always publish. Defaults to none.
 	Subscribers map[alerts.Severity]Subscribers
-	// PublisherRoleARNs may publish to every topic and use the key for it, for example
-	// the Alertmanager task role. Defaults to none.
+	// PublisherRoleARNs are roles that exist before the topics and may publish to every
+	// topic and use the key for it without an identity policy of this account: the key
+	// policy and every topic policy name them. KMS refuses a key policy naming a role
+	// that does not exist, so a role created in the same program (the Alertmanager task
+	// role of the ECS platform) is granted with Topics.GrantPublish instead. Defaults to
+	// none.
 	PublisherRoleARNs []string
 	// KeyDeletionWindowDays is how long a deleted key stays recoverable, 7 to 30.
 	// Zero means 30.
@@ -75,6 +80,11 @@ type Topics struct {
 	TopicArns pulumi.StringMapOutput `pulumi:"topicArns"`
 	// Topic holds the topic of each severity, for callers that wire alarm actions.
 	Topic map[alerts.Severity]*sns.Topic
+
+	prefix, region, account string
+	namedRoles              []string
+	mu                      sync.Mutex
+	grants                  []string // names of the Publishers of GrantPublish
 }
 
 // Validate returns one error listing every problem of the arguments, or nil.
@@ -102,6 +112,11 @@ func (a *TopicsArgs) Validate() error {
 		for i, n := range subs.SMS {
 			validate.PhoneE164(&ps, fmt.Sprintf("%s.SMS[%d]", path, i), n)
 		}
+		// Subscriptions are named by a hash of the lower-cased address: a repeated
+		// address would register two resources of one name and fail halfway through
+		// `pulumi up`, and SNS would send it everything twice.
+		onlyOnce(&ps, path+".Emails", subs.Emails)
+		onlyOnce(&ps, path+".SMS", subs.SMS)
 		for i, in := range subs.PagerDuty {
 			if in == nil {
 				ps.Addf(fmt.Sprintf("%s.PagerDuty[%d]", path, i), "", "must not be nil")
@@ -123,6 +138,34 @@ func (a *TopicsArgs) Validate() error {
 	return ps.Err("notify.TopicsArgs")
 }
 
+// onlyOnce reports every address of list that repeats an earlier one, ignoring case.
+func onlyOnce(ps *validate.Problems, path string, list []string) {
+	first := map[string]int{}
+	for i, v := range list {
+		k := strings.ToLower(v)
+		if j, seen := first[k]; seen {
+			ps.Addf(fmt.Sprintf("%s[%d]", path, i), "remove the repetition: SNS would deliver every notification to it twice", "repeats %s[%d]", path, j)
+			continue
+		}
+		first[k] = i
+	}
+}
+
+// Warnings lists what is valid but probably not meant: a severity without
+// subscribers, whose alarms and alerts are published and reach nobody. NewTopics logs
+// them as warnings of the component; callers need not log them again.
+func (a *TopicsArgs) Warnings() []string {
+	var out []string
+	for _, sev := range alerts.Severities() {
+		s := a.Subscribers[sev]
+		if len(s.Emails)+len(s.SMS)+len(s.PagerDuty)+len(s.Webhooks) == 0 {
+			out = append(out, fmt.Sprintf("Subscribers.%s: no subscribers: alarms and alerts of severity %s are published to %s and reach nobody",
+				sev, sev, topicName(a.NamePrefix, sev)))
+		}
+	}
+	return out
+}
+
 // NewTopics creates the KMS key, one topic per severity with its policy, and the
 // subscriptions. Invalid arguments create nothing.
 func NewTopics(ctx *pulumi.Context, name string, args *TopicsArgs, opts ...pulumi.ResourceOption) (*Topics, error) {
@@ -132,9 +175,20 @@ func NewTopics(ctx *pulumi.Context, name string, args *TopicsArgs, opts ...pulum
 	if err := args.Validate(); err != nil {
 		return nil, err
 	}
-	t := &Topics{Topic: map[alerts.Severity]*sns.Topic{}}
+	t := &Topics{
+		Topic:      map[alerts.Severity]*sns.Topic{},
+		prefix:     args.NamePrefix,
+		region:     args.Region,
+		account:    args.AccountID,
+		namedRoles: append([]string(nil), args.PublisherRoleARNs...),
+	}
 	if err := ctx.RegisterComponentResource(TypeToken, name, t, opts...); err != nil {
 		return nil, err
+	}
+	for _, w := range args.Warnings() {
+		if err := ctx.Log.Warn(w, &pulumi.LogArgs{Resource: t}); err != nil {
+			return nil, err
+		}
 	}
 	parent := pulumi.Parent(t)
 	tags := pulumi.ToStringMap(args.Tags)

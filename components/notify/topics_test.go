@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vigilops/vigil/alerts"
-	"github.com/vigilops/vigil/components/iampolicy"
 	"github.com/vigilops/vigil/internal/mockcloud"
 	"github.com/vigilops/vigil/validate"
 )
@@ -48,12 +47,22 @@ func validArgs() *TopicsArgs {
 // deploy runs NewTopics under Pulumi's mock engine and returns what was registered.
 func deploy(t *testing.T, args *TopicsArgs) (*mockcloud.Cloud, *Topics, error) {
 	t.Helper()
-	cloud := mockcloud.New("vigil", "test", account, region)
+	return deployWith(t, args, nil)
+}
+
+// deployWith runs NewTopics, then more(ctx, topics) when it is not nil, under a mock
+// cloud of the account and region of args.
+func deployWith(t *testing.T, args *TopicsArgs, more func(*pulumi.Context, *Topics) error) (*mockcloud.Cloud, *Topics, error) {
+	t.Helper()
+	cloud := mockcloud.New("vigil", "test", args.AccountID, args.Region)
 	var topics *Topics
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
 		var err error
 		topics, err = NewTopics(ctx, "notify", args)
-		return err
+		if err != nil || more == nil {
+			return err
+		}
+		return more(ctx, topics)
 	}, pulumi.WithMocks("vigil", "test", cloud))
 	return cloud, topics, err
 }
@@ -89,79 +98,6 @@ func TestNewTopicsCreatesAnEncryptedTopicPerSeverity(t *testing.T) {
 		assert.Equal(t, 2.0, topic.Inputs["signatureVersion"].NumberValue())
 		assert.Equal(t, "reservations", topic.Inputs["tags"].ObjectValue()["team"].StringValue())
 		assert.Contains(t, topic.Parent, TypeToken, "children are parented to the component")
-	}
-}
-
-func TestKeyPolicyLetsAlarmsEventBridgeAndPublishersUseTheKey(t *testing.T) {
-	cloud, _, err := deploy(t, validArgs())
-	require.NoError(t, err)
-	key := cloud.ByType("aws:kms/key:Key")[0]
-	doc, err := iampolicy.Parse(str(t, key, "policy"))
-	require.NoError(t, err)
-	assert.Empty(t, doc.Lint())
-
-	bySid := map[string]iampolicy.Statement{}
-	for _, s := range doc.Statement {
-		bySid[s.Sid] = s
-	}
-	admin := bySid["AccountAdministersKey"]
-	assert.Equal(t, []string{"arn:aws:iam::123456789012:root"}, admin.Principal.AWS)
-	assert.Contains(t, admin.Action, "kms:PutKeyPolicy", "the account must be able to manage the key")
-	assert.NotContains(t, admin.Action, "kms:Decrypt", "administering is not using")
-	assert.NotContains(t, admin.Action, "kms:DisableKeyRotation")
-
-	assert.Equal(t, []string{"cloudwatch.amazonaws.com"}, bySid["CloudWatchAlarmsUseKey"].Principal.Service)
-	assert.Equal(t, []string{"kms:Decrypt", "kms:GenerateDataKey"}, bySid["CloudWatchAlarmsUseKey"].Action)
-	assert.Equal(t, []string{"events.amazonaws.com"}, bySid["EventBridgeUsesKey"].Principal.Service)
-
-	pub := bySid["PublisherRolesUseKeyThroughSNS"]
-	assert.Equal(t, []string{"arn:aws:iam::123456789012:role/alertmanager"}, pub.Principal.AWS)
-	assert.Equal(t, []string{"sns.eu-west-1.amazonaws.com"}, pub.Condition["StringEquals"]["kms:ViaService"],
-		"publishers may use the key only through SNS")
-}
-
-func TestTopicPoliciesAdmitOnlyThisAccountsAlarmsAndNamedPublishers(t *testing.T) {
-	cloud, _, err := deploy(t, validArgs())
-	require.NoError(t, err)
-	policies := cloud.ByType("aws:sns/topicPolicy:TopicPolicy")
-	require.Len(t, policies, 4)
-	for _, p := range policies {
-		topicArn := str(t, p, "arn")
-		doc, err := iampolicy.Parse(str(t, p, "policy"))
-		require.NoError(t, err)
-		assert.Empty(t, doc.Lint(), p.Name)
-		for _, s := range doc.Statement {
-			assert.Equal(t, []string{topicArn}, s.Resource, "%s/%s must be about its own topic", p.Name, s.Sid)
-			if s.Effect == iampolicy.Allow && s.Principal.Service != nil {
-				assert.Equal(t, []string{account}, s.Condition["StringEquals"]["aws:SourceAccount"], "%s/%s", p.Name, s.Sid)
-			}
-		}
-		bySid := map[string]iampolicy.Statement{}
-		for _, s := range doc.Statement {
-			bySid[s.Sid] = s
-		}
-		assert.Equal(t, []string{"arn:aws:cloudwatch:eu-west-1:123456789012:alarm:*"},
-			bySid["CloudWatchAlarmsPublish"].Condition["ArnLike"]["aws:SourceArn"])
-		assert.Equal(t, []string{"arn:aws:events:eu-west-1:123456789012:rule/*"},
-			bySid["EventBridgeRulesPublish"].Condition["ArnLike"]["aws:SourceArn"])
-		assert.Equal(t, []string{"arn:aws:iam::123456789012:role/alertmanager"}, bySid["PublisherRolesPublish"].Principal.AWS)
-		deny := bySid["DenyInsecureTransport"]
-		assert.Equal(t, iampolicy.Deny, deny.Effect)
-		assert.Equal(t, []string{"false"}, deny.Condition["Bool"]["aws:SecureTransport"])
-	}
-}
-
-func TestWithoutPublisherRolesNoPrincipalIsNamed(t *testing.T) {
-	args := validArgs()
-	args.PublisherRoleARNs = nil
-	cloud, _, err := deploy(t, args)
-	require.NoError(t, err)
-	for _, r := range append(cloud.ByType("aws:sns/topicPolicy:TopicPolicy"), cloud.ByType("aws:kms/key:Key")...) {
-		doc, err := iampolicy.Parse(str(t, r, "policy"))
-		require.NoError(t, err)
-		for _, s := range doc.Statement {
-			assert.NotContains(t, s.Sid, "PublisherRoles", r.Name)
-		}
 	}
 }
 

@@ -1,0 +1,101 @@
+package notify
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vigilops/vigil/validate"
+)
+
+// newRole creates a role as the ECS platform will create the Alertmanager task role,
+// and returns its name.
+func newRole(ctx *pulumi.Context, name, physical string) (pulumi.StringOutput, error) {
+	role, err := iam.NewRole(ctx, name, &iam.RoleArgs{
+		Name: pulumi.String(physical),
+		AssumeRolePolicy: pulumi.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow",` +
+			`"Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}`),
+	})
+	if err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	return role.Name, nil
+}
+
+func TestRequirePublisherRefusesTopicsNobodyButAlarmsCanPublishTo(t *testing.T) {
+	tests := map[string]struct {
+		args  *TopicsArgs
+		grant bool
+		want  string // "" for no error
+	}{
+		"Topics without a named role or a grant are refused, with the fix.": {
+			args: devArgs(),
+			want: `invalid notify.Topics "vigil-dev" (1 problem):
+  Publishers: no role may publish to the vigil-dev topics: Alertmanager's SNS notifications would all be refused
+    hint: call Topics.GrantPublish with the Alertmanager task role, or list an existing role in PublisherRoleARNs`,
+		},
+		"A grant to a role created after the topics is enough.": {args: devArgs(), grant: true},
+		"A named role is enough.":                                 {args: prodArgs()},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			var got error
+			_, _, err := deployWith(t, tc.args, func(ctx *pulumi.Context, topics *Topics) error {
+				if tc.grant {
+					role, err := newRole(ctx, "alertmanager", "alertmanager")
+					if err != nil {
+						return err
+					}
+					if _, err := topics.GrantPublish(ctx, "alertmanager", role); err != nil {
+						return err
+					}
+				}
+				got = topics.RequirePublisher()
+				return nil
+			})
+			require.NoError(t, err)
+			if tc.want == "" {
+				assert.NoError(t, got)
+				return
+			}
+			require.Error(t, got)
+			assert.Equal(t, tc.want, got.Error())
+		})
+	}
+}
+
+func TestInvalidPublisherArgsListEveryProblemAndCreateNothing(t *testing.T) {
+	cloud, _, err := deployWith(t, devArgs(), func(ctx *pulumi.Context, _ *Topics) error {
+		_, err := NewPublisher(ctx, "nobody", nil)
+		return err
+	})
+	require.Error(t, err)
+	var invalid *validate.Error
+	require.ErrorAs(t, err, &invalid)
+	var paths []string
+	for _, p := range invalid.Problems {
+		paths = append(paths, p.Path)
+	}
+	assert.Equal(t, []string{"Role", "Topics"}, paths)
+	_, found := cloud.Named(PublisherTypeToken, "nobody")
+	assert.False(t, found, "an invalid grant registers nothing")
+	assert.Empty(t, cloud.ByType("aws:iam/rolePolicy:RolePolicy"))
+}
+
+func TestRolePolicyNamesFitIAMsLimit(t *testing.T) {
+	at := strings.Repeat("p", 120) // + "-publish" = 128, IAM's limit
+	assert.Equal(t, at+"-publish", rolePolicyName(at))
+	assert.Len(t, rolePolicyName(at), 128)
+
+	over := at + "q" // 129 with the suffix: cut short and hashed
+	got := rolePolicyName(over)
+	assert.Len(t, got, 128)
+	assert.True(t, strings.HasPrefix(got, strings.Repeat("p", 111)+"-"), got)
+	assert.True(t, strings.HasSuffix(got, "-publish"), got)
+	assert.NotEqual(t, got, rolePolicyName(at+"r"), "two long prefixes still give two names")
+	assert.Regexp(t, `^[\w+=,.@-]{1,128}$`, rolePolicyName(strings.Repeat("x", 243)))
+}
