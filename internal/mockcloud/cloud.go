@@ -1,184 +1,19 @@
-// Package mockcloud is the cloud side of Pulumi's own mock engine (pulumi.WithMocks):
-// it records every resource a program registers, with its parent and inputs, and
-// answers with the outputs AWS would compute (ARNs, key IDs) for a given account and
-// region, derived from the resource's name so that two runs answer the same. `vigil
-// plan` and the component tests run the real program against it.
+// Package mockcloud is the cloud side of Pulumi's mock engine for vigil's own code. It
+// forwards to the public package vigiltest, where the implementation lives so that
+// other repositories can test their programs the same way; new code should import
+// vigiltest directly.
 package mockcloud
 
-import (
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
-	"sort"
-	"strings"
-	"sync"
+import "github.com/vigilops/vigil/vigiltest"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+// Resource is one registered resource as the program declared it: vigiltest.Resource.
+type Resource = vigiltest.Resource
 
-	"github.com/vigilops/vigil/components/iampolicy"
-)
-
-// Resource is one registered resource as the program declared it.
-type Resource struct {
-	URN    string
-	Parent string // URN of the parent; "" for children of the stack
-	Type   string // type token, e.g. aws:sns/topic:Topic
-	Name   string // logical name
-	Custom bool   // false for component resources
-	Inputs resource.PropertyMap
-}
-
-// Cloud implements pulumi.MockResourceMonitor. It is safe for concurrent use, as the
-// engine registers resources from many goroutines.
-type Cloud struct {
-	Project, Stack  string
-	Account, Region string
-
-	mu        sync.Mutex
-	resources []Resource
-}
+// Cloud implements pulumi.MockResourceMonitor: vigiltest.Cloud.
+type Cloud = vigiltest.Cloud
 
 // New returns a Cloud for the given project and stack (as passed to pulumi.WithMocks)
 // that answers as AWS account `account` in `region`.
 func New(project, stack, account, region string) *Cloud {
-	return &Cloud{Project: project, Stack: stack, Account: account, Region: region}
-}
-
-// NewResource records the resource and returns its ID and output state: the inputs
-// plus what AWS would add.
-func (c *Cloud) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
-	parent := ""
-	if args.RegisterRPC != nil {
-		parent = args.RegisterRPC.GetParent()
-	}
-	r := Resource{
-		URN:    c.urn(parent, args.TypeToken, args.Name),
-		Parent: parent,
-		Type:   args.TypeToken,
-		Name:   args.Name,
-		Custom: args.Custom,
-		Inputs: args.Inputs,
-	}
-	if parent != "" && resource.URN(parent).QualifiedType() == resource.RootStackType {
-		r.Parent = ""
-	}
-	c.mu.Lock()
-	c.resources = append(c.resources, r)
-	c.mu.Unlock()
-
-	if !args.Custom {
-		return "", resource.PropertyMap{}, nil
-	}
-	id, outputs := c.outputs(args.TypeToken, args.Name, args.Inputs)
-	state := args.Inputs.Copy()
-	for k, v := range outputs {
-		state[resource.PropertyKey(k)] = resource.NewPropertyValue(v)
-	}
-	return id, state, nil
-}
-
-// Call answers the provider functions vigil uses; any other is an error, so a new
-// function call cannot silently get an empty answer.
-func (c *Cloud) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
-	switch args.Token {
-	case "aws:index/getCallerIdentity:getCallerIdentity":
-		return resource.NewPropertyMapFromMap(map[string]any{
-			"accountId": c.Account,
-			"arn":       fmt.Sprintf("arn:%s:iam::%s:role/vigil-plan", c.partition(), c.Account),
-			"userId":    "AROAVIGILPLAN:vigil",
-		}), nil
-	case "aws:index/getRegion:getRegion":
-		return resource.NewPropertyMapFromMap(map[string]any{"name": c.Region, "id": c.Region}), nil
-	case "aws:index/getPartition:getPartition":
-		return resource.NewPropertyMapFromMap(map[string]any{"partition": c.partition(), "dnsSuffix": "amazonaws.com"}), nil
-	}
-	return nil, fmt.Errorf("mockcloud: no answer for function %s", args.Token)
-}
-
-// Resources returns what was registered, sorted by URN.
-func (c *Cloud) Resources() []Resource {
-	c.mu.Lock()
-	out := append([]Resource(nil), c.resources...)
-	c.mu.Unlock()
-	sort.Slice(out, func(i, j int) bool { return out[i].URN < out[j].URN })
-	return out
-}
-
-// ByType returns the registered resources of one type token, sorted by URN.
-func (c *Cloud) ByType(token string) []Resource {
-	var out []Resource
-	for _, r := range c.Resources() {
-		if r.Type == token {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-// Named returns the resource with the given type and logical name, or false.
-func (c *Cloud) Named(token, name string) (Resource, bool) {
-	for _, r := range c.Resources() {
-		if r.Type == token && r.Name == name {
-			return r, true
-		}
-	}
-	return Resource{}, false
-}
-
-// urn computes the URN the engine gives the resource, exactly as the mock monitor does.
-func (c *Cloud) urn(parent, typ, name string) string {
-	parentType := tokens.Type("")
-	if p := resource.URN(parent); p != "" && p.QualifiedType() != resource.RootStackType {
-		parentType = p.QualifiedType()
-	}
-	return string(resource.NewURN(tokens.QName(c.Stack), tokens.PackageName(c.Project), parentType, tokens.Type(typ), name))
-}
-
-func (c *Cloud) partition() string { return iampolicy.Partition(c.Region) }
-
-// outputs returns the ID and the computed outputs of a custom resource. ARNs follow
-// each service's format so that policies built from them look as they will in AWS.
-func (c *Cloud) outputs(typ, name string, in resource.PropertyMap) (string, map[string]any) {
-	str := func(k string) string {
-		if v, ok := in[resource.PropertyKey(k)]; ok {
-			if v.IsSecret() {
-				v = v.SecretValue().Element
-			}
-			if v.IsString() {
-				return v.StringValue()
-			}
-		}
-		return ""
-	}
-	arnPrefix := func(service string) string {
-		return fmt.Sprintf("arn:%s:%s:%s:%s:", c.partition(), service, c.Region, c.Account)
-	}
-	switch typ {
-	case "aws:kms/key:Key":
-		id := fakeUUID(c.Account + c.Region + typ + name)
-		return id, map[string]any{"keyId": id, "arn": arnPrefix("kms") + "key/" + id}
-	case "aws:kms/alias:Alias":
-		return str("name"), map[string]any{"arn": arnPrefix("kms") + str("name")}
-	case "aws:sns/topic:Topic":
-		arn := arnPrefix("sns") + str("name")
-		return arn, map[string]any{"arn": arn}
-	case "aws:sns/topicSubscription:TopicSubscription":
-		arn := str("topic") + ":" + fakeUUID(c.Account+c.Region+typ+name)
-		return arn, map[string]any{"arn": arn}
-	case "aws:sns/topicPolicy:TopicPolicy":
-		return str("arn"), map[string]any{"owner": c.Account}
-	}
-	service := strings.SplitN(strings.TrimPrefix(typ, "aws:"), "/", 2)[0]
-	return name, map[string]any{"arn": arnPrefix(service) + name}
-}
-
-// fakeUUID derives a UUID-shaped string from seed.
-func fakeUUID(seed string) string {
-	h := sha256.Sum256([]byte(seed))
-	h[6] = h[6]&0x0f | 0x40 // version 4
-	h[8] = h[8]&0x3f | 0x80 // RFC 4122 variant
-	s := hex.EncodeToString(h[:16])
-	return s[0:8] + "-" + s[8:12] + "-" + s[12:16] + "-" + s[16:20] + "-" + s[20:32]
+	return vigiltest.New(project, stack, account, region)
 }
