@@ -115,9 +115,12 @@ func (ps *parser) slot(d *delimPattern) (slot, error) {
 		return slot{}, nil
 	}
 	nameAt := ps.pos
+	if c := ps.peek(); c >= '0' && c <= '9' {
+		return slot{}, ps.errorf("expected a field name starting with a letter or _ ($1, $2, ... already name fields by position), got %s", describe(ps.src, ps.pos))
+	}
 	name := ps.fieldName()
 	if name == "" {
-		return slot{}, ps.errorf("expected a field name (letters, digits and _), ... or , got %s", describe(ps.src, ps.pos))
+		return slot{}, ps.errorf("expected a field name (letters, digits and _) or ..., got %s", describe(ps.src, ps.pos))
 	}
 	if _, dup := d.names[name]; dup {
 		return slot{}, errorAt(ps.src, nameAt, "the field %s is named twice: give each field its own name", name)

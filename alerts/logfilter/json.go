@@ -139,9 +139,9 @@ func decodeJSON(event string) (any, bool) {
 // PutEvent, Event* matches EventId, *html* anything holding html, * anything. A *
 // anywhere else is a literal star: the guide's Ev*ent matches only "Ev*ent".
 type wildcard struct {
-	text             string
-	prefix, suffix   bool // a * at the start, at the end
-	matchesAnything  bool
+	text            string
+	prefix, suffix  bool // a * at the start, at the end
+	matchesAnything bool
 }
 
 func newWildcard(s string) wildcard {
@@ -333,9 +333,11 @@ func (ps *parser) jsonKeyword(c *jsonCond) (jsonNode, error) {
 		c.op = first + " " + second
 		return c, nil
 	case first == "IS":
-		return nil, errorAt(ps.src, at2, "expected NULL, TRUE or FALSE after IS, got %s", describe(ps.src, skipSpaceFrom(ps.src, at2)))
+		at2 = skipSpaceFrom(ps.src, at2)
+		return nil, errorAt(ps.src, at2, "expected NULL, TRUE or FALSE after IS, got %s", describe(ps.src, at2))
 	case first == "NOT":
-		return nil, errorAt(ps.src, at2, "expected EXISTS after NOT, got %s", describe(ps.src, skipSpaceFrom(ps.src, at2)))
+		at2 = skipSpaceFrom(ps.src, at2)
+		return nil, errorAt(ps.src, at2, "expected EXISTS after NOT, got %s", describe(ps.src, at2))
 	}
 	return nil, errorAt(ps.src, at, "expected =, !=, <, <=, >, >=, IS or NOT EXISTS after the selector %s, got %q", c.sel.text, first)
 }

@@ -160,4 +160,3 @@ func pointAt(pattern string, column int) string {
 	}
 	return fmt.Sprintf("%q", rest)
 }
-
