@@ -37,8 +37,15 @@ var keyAdminActions = []string{
 var publishKeyActions = []string{"kms:Decrypt", "kms:GenerateDataKey*"}
 
 // snsService is the kms:ViaService value of requests that SNS makes to KMS on behalf of
-// a publisher in region.
-func snsService(region string) string { return "sns." + region + ".amazonaws.com" }
+// a publisher in region: the name of SNS's endpoint there, which ends in
+// amazonaws.com.cn in the China partition.
+func snsService(region string) string {
+	suffix := "amazonaws.com"
+	if iampolicy.Partition(region) == "aws-cn" {
+		suffix = "amazonaws.com.cn"
+	}
+	return "sns." + region + "." + suffix
+}
 
 // alarmARNs matches every CloudWatch alarm of the account in the region.
 func alarmARNs(partition, account, region string) string {

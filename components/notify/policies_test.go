@@ -234,3 +234,28 @@ func TestPublisherPolicyGrantsExactlyPublishAndTheKeyThroughSNS(t *testing.T) {
 		"Publisher alertmanager-publishes",
 	}, topics.Publishers())
 }
+
+func TestKeyUseThroughSNSNamesSNSsEndpointInEachPartition(t *testing.T) {
+	tests := map[string]struct{ region, want string }{
+		"A commercial region":  {"eu-west-1", "sns.eu-west-1.amazonaws.com"},
+		"GovCloud":             {"us-gov-west-1", "sns.us-gov-west-1.amazonaws.com"},
+		"China has its domain": {"cn-north-1", "sns.cn-north-1.amazonaws.com.cn"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			partition := iampolicy.Partition(tc.region)
+			key := KeyPolicy(partition, "123456789012", tc.region, []string{"arn:" + partition + ":iam::123456789012:role/r"})
+			var got []string
+			for _, s := range key.Statement {
+				if c, ok := s.Condition["StringEquals"]["kms:ViaService"]; ok {
+					got = append(got, c...)
+				}
+			}
+			assert.Equal(t, []string{tc.want, tc.want}, got, "both statements that use the key through SNS")
+			pub := PublisherPolicy(tc.region, "arn:"+partition+":kms:"+tc.region+":123456789012:key/k", []string{"t"})
+			assert.Equal(t, []string{tc.want}, pub.Statement[1].Condition["StringEquals"]["kms:ViaService"])
+			assert.Equal(t, "arn:"+partition+":cloudwatch:"+tc.region+":123456789012:alarm:*",
+				key.Statement[1].Condition["ArnLike"]["aws:SourceArn"][0])
+		})
+	}
+}

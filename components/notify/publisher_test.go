@@ -39,7 +39,7 @@ func TestRequirePublisherRefusesTopicsNobodyButAlarmsCanPublishTo(t *testing.T) 
     hint: call Topics.GrantPublish with the Alertmanager task role, or list an existing role in PublisherRoleARNs`,
 		},
 		"A grant to a role created after the topics is enough.": {args: devArgs(), grant: true},
-		"A named role is enough.":                                 {args: prodArgs()},
+		"A named role is enough.":                               {args: prodArgs()},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -2,7 +2,10 @@
 // customer-managed KMS key that encrypts them, the policies that say who may publish,
 // and the subscriptions (e-mail, SMS, PagerDuty, HTTPS webhooks) of each severity.
 // CloudWatch alarms and Alertmanager both publish to these topics, so there is one
-// notification path for both worlds.
+// notification path for both worlds. Alarms and EventBridge rules of the account may
+// publish by the topic and key policies alone; a role, such as the Alertmanager task
+// role, is made a publisher by Topics.GrantPublish (the Publisher component), and
+// Topics.RequirePublisher refuses a program in which nothing else may publish.
 package notify
 
 import (
