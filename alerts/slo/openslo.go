@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,7 +30,16 @@ const (
 	// AnnotationTierPrefix + a tier name ("vigil.dev/tier.page-fast") sets that
 	// tier's severity, or switches it off with "off".
 	AnnotationTierPrefix = "vigil.dev/tier."
+	// AnnotationBudgetSuffix after a tier's annotation
+	// ("vigil.dev/tier.ticket-fast.budget-percent: 15") sets the tier's share of the
+	// error budget in percent (TierOverride.BudgetPercent).
+	AnnotationBudgetSuffix = ".budget-percent"
 )
+
+// StackLabels are the labels a stack puts on every rule (Options.Labels): a file
+// may not set them, or its alerts would escape the stack's routing (an
+// environment=dev SLO in the prod stack reaches no prod receiver).
+var StackLabels = []string{"environment"}
 
 type openSLODoc struct {
 	APIVersion string `json:"apiVersion"`
@@ -183,6 +193,12 @@ func (d openSLODoc) toSLO(ps *validate.Problems, p string) (SLO, bool) {
 		ps.Add(p+".spec.objectives", "must hold exactly one objective", "write one SLO per objective")
 	}
 
+	for _, k := range StackLabels {
+		if v, set := s.Labels[k]; set {
+			ps.Addf(p+".metadata.labels."+k, "remove it: the stack sets "+k+" on every rule it generates",
+				"is set by the stack, not the file, got %q", v)
+		}
+	}
 	s.SLI = d.Spec.Indicator.toSLI(ps, p+".spec.indicator")
 	s.Alerting = alertingFromAnnotations(ps, p+".metadata.annotations", d.Metadata.Annotations)
 	if ps.Len() > before {
@@ -196,6 +212,7 @@ func (d openSLODoc) toSLO(ps *validate.Problems, p string) (SLO, bool) {
 		errorQ: ind + ".bad.metricSource.spec.query", goodQ: ind + ".good.metricSource.spec.query", totalQ: ind + ".total.metricSource.spec.query",
 		tiers: p + ".metadata.annotations." + strings.TrimSuffix(AnnotationTierPrefix, "."), runbook: p + ".metadata.annotations." + AnnotationRunbook,
 		alertName: p + ".metadata.annotations." + AnnotationAlertName, labels: p + ".metadata.labels",
+		budget: AnnotationBudgetSuffix,
 	})
 	return s, ps.Len() == before
 }
@@ -234,7 +251,7 @@ func (ind *openSLOIndicator) toSLI(ps *validate.Problems, p string) SLI {
 				`for example http_requests_total{service="api",code=~"5.."}`)
 			return ""
 		}
-		return "sum(rate(" + query + "[" + WindowPlaceholder + "]))"
+		return "sum(rate(" + BucketSelector(query) + "[" + WindowPlaceholder + "]))"
 	}
 	sli := SLI{ErrorQuery: q(r.Bad, "bad"), GoodQuery: q(r.Good, "good"), TotalQuery: q(r.Total, "total")}
 	return sli
@@ -249,7 +266,7 @@ func alertingFromAnnotations(ps *validate.Problems, p string, ann map[string]str
 	sort.Strings(keys)
 	known := []string{AnnotationRunbook, AnnotationAlertName}
 	for _, t := range TierNames() {
-		known = append(known, AnnotationTierPrefix+t)
+		known = append(known, AnnotationTierPrefix+t, AnnotationTierPrefix+t+AnnotationBudgetSuffix)
 	}
 	for _, k := range keys {
 		v := ann[k]
@@ -258,15 +275,27 @@ func alertingFromAnnotations(ps *validate.Problems, p string, ann map[string]str
 			a.RunbookURL = v
 		case k == AnnotationAlertName:
 			a.Name = v
+		case strings.HasPrefix(k, AnnotationTierPrefix) && strings.HasSuffix(k, AnnotationBudgetSuffix) && contains(known, k):
+			tier := strings.TrimSuffix(strings.TrimPrefix(k, AnnotationTierPrefix), AnnotationBudgetSuffix)
+			o := a.Tiers[tier]
+			share, err := strconv.ParseFloat(v, 64)
+			if err != nil || share == 0 {
+				ps.Addf(p+"."+k, "a share of the error budget in percent, such as \"15\"", "must be a number above 0, got %q", v)
+				continue
+			}
+			o.BudgetPercent = share // its range is the model's check
+			a.Tiers[tier] = o
 		case strings.HasPrefix(k, AnnotationTierPrefix) && contains(known, k):
 			tier := strings.TrimPrefix(k, AnnotationTierPrefix)
+			o := a.Tiers[tier]
 			if v == "off" {
-				a.Tiers[tier] = TierOverride{Off: true}
+				o.Off = true
 			} else if sev := alerts.Severity(v); sev.Valid() {
-				a.Tiers[tier] = TierOverride{Severity: sev}
+				o.Severity = sev
 			} else {
 				ps.Addf(p+"."+k, "critical, high, medium, low or off", "must be a severity or off, got %q", v)
 			}
+			a.Tiers[tier] = o
 		case strings.HasPrefix(k, "vigil.dev/"):
 			ps.Add(p+"."+k, "is not a vigil annotation", validate.UnknownHint(k, known))
 		}

@@ -3,6 +3,7 @@ package slo
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,11 +63,18 @@ func TestEachBadOpenSLOFileFailsWithExactlyItsProblems(t *testing.T) {
 			assert.Nil(t, slos)
 			var invalid *validate.Error
 			require.ErrorAs(t, err, &invalid)
-			var got []string
+			var got, hints []string
 			for _, p := range invalid.Problems {
 				got = append(got, p.Path+": "+p.Message)
+				hints = append(hints, p.Path+": "+p.Hint)
 			}
 			assert.Equal(t, want, got)
+			// "# hint: path: hint" lines pin the hint of the problem at that path.
+			for _, line := range strings.Split(string(data), "\n") {
+				if h, ok := strings.CutPrefix(line, "# hint: "); ok {
+					assert.Contains(t, hints, h)
+				}
+			}
 		})
 	}
 }

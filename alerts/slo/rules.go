@@ -7,8 +7,10 @@ import (
 	"time"
 
 	"github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/vigilops/vigil/alerts"
+	"github.com/vigilops/vigil/validate"
 )
 
 // Sloth's names, kept so that dashboards and queries written for Sloth work.
@@ -29,16 +31,48 @@ const (
 // as slo:sli_error:ratio_rate5m.
 func SLIErrorMetric(w time.Duration) string { return sliErrorMetric + model.Duration(w).String() }
 
+// Options are what the caller adds to the rules of every SLO.
+type Options struct {
+	// Labels go on every rule of every SLO, recordings and alerts alike, such as a
+	// stack's environment=prod: routing must not depend on Prometheus's external
+	// labels. They win over an SLO's own labels of the same name. Optional; names
+	// follow the rules of SLO.Labels.
+	Labels map[string]string
+}
+
 // Rules generates the rule file of the SLOs: per SLO, a group of error-ratio
 // recordings (every window the tiers use, plus the period), a group of metadata
 // recordings (objective, budget, burn rates, remaining budget), and a group with an
-// alert per tier in force. The SLOs are validated first.
-func Rules(slos []SLO) (alerts.RuleFile, error) {
+// alert per tier in force. The SLOs are validated first. Rules is Options{}.Rules.
+func Rules(slos []SLO) (alerts.RuleFile, error) { return Options{}.Rules(slos) }
+
+// Rules generates the rule file of the SLOs (see the package-level Rules), with the
+// options' labels on every rule.
+func (o Options) Rules(slos []SLO) (alerts.RuleFile, error) {
+	var ps validate.Problems
+	for _, k := range sortedKeys(o.Labels) {
+		if !labelNameRe.MatchString(k) || reservedLabel(k) {
+			ps.Addf("options.labels."+k, "sloth_*, vigil_*, __*, service and severity are set by vigil or Prometheus", "is not a label name vigil can add: %q", k)
+		}
+	}
+	if err := ps.Err("SLO options"); err != nil {
+		return alerts.RuleFile{}, err
+	}
 	if err := Validate(slos, func(i int) string { return fmt.Sprintf("slos[%d]", i) }); err != nil {
 		return alerts.RuleFile{}, err
 	}
 	var f alerts.RuleFile
 	for _, s := range slos {
+		if len(o.Labels) > 0 {
+			own := s.Labels
+			s.Labels = make(map[string]string, len(own)+len(o.Labels))
+			for k, v := range own {
+				s.Labels[k] = v
+			}
+			for k, v := range o.Labels {
+				s.Labels[k] = v
+			}
+		}
 		f.Groups = append(f.Groups, s.sliGroup(), s.metaGroup())
 		if g := s.alertGroup(); len(g.Rules) > 0 {
 			f.Groups = append(f.Groups, g)
@@ -77,6 +111,15 @@ func (s SLO) selector() string {
 	return fmt.Sprintf(`{%s=%q, %s=%q, %s=%q}`, labelID, s.ID(), labelService, s.Service, labelSLO, s.Name)
 }
 
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
 func with(base map[string]string, kv ...string) map[string]string {
 	out := make(map[string]string, len(base)+len(kv)/2)
 	for k, v := range base {
@@ -110,13 +153,21 @@ func (s SLO) sliGroup() alerts.Group {
 	return g
 }
 
-// errorRatio is the share of bad events over window w.
+// errorRatio is the share of bad events over window w. A window without events has
+// no ratio rather than 0/0 = NaN: one NaN among the 5m ratios would make the
+// period's average, and with it the period burn rate and remaining budget, NaN for
+// a whole period after a quiet spell. (Sloth divides by the total as it is.)
 func (s SLO) errorRatio(w time.Duration) string {
 	total := windowed(s.SLI.TotalQuery, w)
-	if s.SLI.ErrorQuery != "" {
-		return fmt.Sprintf("(\n  %s\n)\n/\n(\n  %s\n)", windowed(s.SLI.ErrorQuery, w), total)
+	if e, err := parser.ParseExpr(total); err == nil {
+		if b, ok := e.(*parser.BinaryExpr); ok && b.Op.IsSetOperator() {
+			total = "(" + total + ")" // and, or, unless bind looser than > 0
+		}
 	}
-	return fmt.Sprintf("1 - (\n  (\n    %s\n  )\n  /\n  (\n    %s\n  )\n)", windowed(s.SLI.GoodQuery, w), total)
+	if s.SLI.ErrorQuery != "" {
+		return fmt.Sprintf("(\n  %s\n)\n/\n(\n  %s > 0\n)", windowed(s.SLI.ErrorQuery, w), total)
+	}
+	return fmt.Sprintf("1 - (\n  (\n    %s\n  )\n  /\n  (\n    %s > 0\n  )\n)", windowed(s.SLI.GoodQuery, w), total)
 }
 
 func (s SLO) metaGroup() alerts.Group {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,7 +40,9 @@ type SLO struct {
 	Name string
 	// Description says what the SLO promises, in a sentence. Optional.
 	Description string
-	// Objective is the target in percent, above 0 and below 100, such as 99.9.
+	// Objective is the target in percent, above 1 and below 100, such as 99.9 (not
+	// 0.999: OpenSLO's ratios are converted by ParseOpenSLO). Values of 1 or less are
+	// refused, because 0.999 could be a ratio meant as 99.9 %.
 	Objective float64
 	// Period is the rolling window the objective holds over. Defaults to 30 days.
 	Period time.Duration
@@ -62,8 +65,11 @@ type SLI struct {
 
 // RatioSLI builds an SLI from two counter selectors: bad events (or good ones, when
 // good is true) and all events, each summed as a rate.
+//
+// A bucket selector whose le is a whole number is widened to match both spellings of
+// that bucket (see BucketSelector).
 func RatioSLI(events, total string, good bool) SLI {
-	q := func(sel string) string { return "sum(rate(" + sel + "[" + WindowPlaceholder + "]))" }
+	q := func(sel string) string { return "sum(rate(" + BucketSelector(sel) + "[" + WindowPlaceholder + "]))" }
 	if good {
 		return SLI{GoodQuery: q(events), TotalQuery: q(total)}
 	}
@@ -73,7 +79,8 @@ func RatioSLI(events, total string, good bool) SLI {
 // LatencySLI builds an SLI over a Prometheus histogram: requests faster than
 // threshold are good. bucket is the histogram's _bucket metric, matchers its label
 // matchers without braces (`service="api"`), and threshold must be one of the
-// histogram's bucket boundaries (its le label).
+// histogram's bucket boundaries (its le label). A whole-second threshold matches
+// both spellings of its bucket (see BucketSelector).
 func LatencySLI(bucket, matchers string, threshold time.Duration) SLI {
 	sep := ""
 	if matchers != "" {
@@ -103,6 +110,11 @@ type TierOverride struct {
 	Off bool
 	// Severity replaces the tier's severity; empty keeps it.
 	Severity alerts.Severity
+	// BudgetPercent replaces the share of the error budget whose consumption within
+	// the tier's long window fires it (see Tier): above 0 and at most 100; 0 keeps
+	// windows.yaml's. Short periods need a larger share, or the tier's burn factor
+	// falls below 1 and it fires while the SLO meets its objective.
+	BudgetPercent float64
 }
 
 // ID is the SLO's identity in labels: service-name.
@@ -131,6 +143,9 @@ func (s SLO) Tiers() []Tier {
 		if o.Severity != "" {
 			t.Severity = o.Severity
 		}
+		if o.BudgetPercent != 0 {
+			t.BudgetPercent = o.BudgetPercent
+		}
 		out = append(out, t)
 	}
 	return out
@@ -146,10 +161,13 @@ func Validate(slos []SLO, where func(i int) string) error {
 	for i, s := range slos {
 		p := where(i)
 		s.validate(&ps, modelPaths(p))
-		if first, dup := ids[s.ID()]; dup && s.Service != "" && s.Name != "" {
+		first, dup := ids[s.ID()]
+		if dup && s.Service != "" && s.Name != "" {
 			ps.Addf(p+".name", "SLO names must be unique within a service", "repeats SLO %q of service %q (first at %s)", s.Name, s.Service, first)
 		}
-		ids[s.ID()] = p
+		if !dup {
+			ids[s.ID()] = p
+		}
 	}
 	return ps.Err("SLOs")
 }
@@ -158,6 +176,8 @@ func Validate(slos []SLO, where func(i int) string) error {
 // Go field names for the Go API, the document paths for OpenSLO files.
 type fieldPaths struct {
 	service, name, objective, period, sli, errorQ, goodQ, totalQ, tiers, runbook, alertName, labels string
+	// budget is appended to tiers + "." + tier name: where a tier's budget share is set.
+	budget string
 }
 
 func modelPaths(p string) fieldPaths {
@@ -165,6 +185,7 @@ func modelPaths(p string) fieldPaths {
 		service: p + ".service", name: p + ".name", objective: p + ".objective", period: p + ".period",
 		sli: p + ".sli", errorQ: p + ".sli.error", goodQ: p + ".sli.good", totalQ: p + ".sli.total",
 		tiers: p + ".alerting.tiers", runbook: p + ".alerting.runbookUrl", alertName: p + ".alerting.name", labels: p + ".labels",
+		budget: ".budgetPercent",
 	}
 }
 
@@ -174,8 +195,12 @@ func (s SLO) validate(ps *validate.Problems, fp fieldPaths) {
 			ps.Addf(f.path, "lower-case letters, digits, - and _, such as checkout-api", "must be a plain name, got %q", f.v)
 		}
 	}
-	if !(s.Objective > 0 && s.Objective < 100) {
-		ps.Addf(fp.objective, "a percentage such as 99.9; 100 leaves no error budget to alert on", "must be above 0 and below 100, got %s", fmtFloat(s.Objective))
+	switch {
+	case s.Objective > 0 && s.Objective <= 1:
+		ps.Addf(fp.objective, fmt.Sprintf("the objective is a percentage: write %s for %s %%, not a ratio", fmtFloat(roundFloat(s.Objective*100)), fmtFloat(roundFloat(s.Objective*100))),
+			"must be above 1 and below 100, got %s", fmtFloat(s.Objective))
+	case !(s.Objective > 1 && s.Objective < 100):
+		ps.Addf(fp.objective, "a percentage such as 99.9; 100 leaves no error budget to alert on", "must be above 1 and below 100, got %s", fmtFloat(s.Objective))
 	}
 	period := s.PeriodOrDefault()
 	if period < 24*time.Hour || period%time.Hour != 0 {
@@ -192,12 +217,33 @@ func (s SLO) validate(ps *validate.Problems, fp fieldPaths) {
 		if o.Severity != "" && !o.Severity.Valid() {
 			ps.Addf(fp.tiers+"."+name+".severity", "one of critical, high, medium, low", "must be a severity, got %q", o.Severity)
 		}
+		if o.BudgetPercent != 0 && !(o.BudgetPercent > 0 && o.BudgetPercent <= 100) {
+			ps.Addf(fp.tiers+"."+name+fp.budget, "a share of the error budget in percent, such as 10", "must be above 0 and at most 100, got %s", fmtFloat(o.BudgetPercent))
+		}
 	}
 	tiers := s.Tiers()
 	for _, t := range tiers {
 		if t.Long > period {
 			ps.Addf(fp.period, fmt.Sprintf("lengthen the period or switch the %s tier off", t.Name),
 				"is shorter than the %s long window (%s)", t.Name, model.Duration(t.Long))
+			continue
+		}
+		// Below 1 the tier fires at burn rates that the budget sustains: it would
+		// alert while the SLO meets its objective. Exactly 1 is the workbook's
+		// ticket-slow of a 30-day period: it fires only above the sustainable rate.
+		o := s.Alerting.Tiers[t.Name]
+		if o.BudgetPercent != 0 && !(o.BudgetPercent > 0 && o.BudgetPercent <= 100) {
+			continue // reported above
+		}
+		if t.BurnFactor(period) < 1 {
+			path := fp.period
+			if o.BudgetPercent != 0 {
+				path = fp.tiers + "." + t.Name + fp.budget
+			}
+			least := math.Ceil(roundFloat(100*float64(t.Long)/float64(period)*100)) / 100
+			ps.Addf(path, fmt.Sprintf("switch the %s tier off, or raise its budget share to at least %s %%", t.Name, fmtFloat(least)),
+				"gives the %s tier a burn factor of %s (%s%% of the budget in %s of %s): below 1 it alerts while the SLO meets its objective",
+				t.Name, fmtFloat(t.BurnFactor(period)), fmtFloat(t.BudgetPercent), model.Duration(t.Long), model.Duration(period))
 		}
 	}
 	if len(tiers) > 0 && s.Alerting.RunbookURL == "" {
@@ -207,10 +253,18 @@ func (s SLO) validate(ps *validate.Problems, fp fieldPaths) {
 		ps.Addf(fp.alertName, "letters, digits and _, such as CheckoutBudgetBurn", "must be a valid alert name, got %q", s.Alerting.Name)
 	}
 	for k := range s.Labels {
-		if !labelNameRe.MatchString(k) || strings.HasPrefix(k, "sloth_") || k == "severity" {
-			ps.Addf(fp.labels+"."+k, "sloth_* and severity are set by vigil", "is not a label name vigil can add: %q", k)
+		if !labelNameRe.MatchString(k) || reservedLabel(k) {
+			ps.Addf(fp.labels+"."+k, "sloth_*, vigil_*, __*, service and severity are set by vigil or Prometheus", "is not a label name vigil can add: %q", k)
 		}
 	}
+}
+
+// reservedLabel reports whether vigil or Prometheus sets label k on the SLO's rules
+// itself: an SLO's own value would be overwritten on the alerts only, so that its
+// alerts and recordings disagree.
+func reservedLabel(k string) bool {
+	return strings.HasPrefix(k, "sloth_") || strings.HasPrefix(k, "vigil_") || strings.HasPrefix(k, "__") ||
+		k == "severity" || k == serviceLabel
 }
 
 var (
@@ -233,8 +287,14 @@ func (q SLI) validate(ps *validate.Problems, fp fieldPaths) {
 			ps.Addf(f.path, "write the range as [{{.window}}] so that each window gets its own rate", "has no %s placeholder", WindowPlaceholder)
 			continue
 		}
-		if _, err := parser.ParseExpr(windowed(f.q, 5*time.Minute)); err != nil {
+		expr, err := parser.ParseExpr(windowed(f.q, 5*time.Minute))
+		if err != nil {
 			ps.Add(f.path, "is not valid PromQL: "+err.Error(), "")
+			continue
+		}
+		for _, b := range wholeBuckets(expr) {
+			ps.Addf(f.path, fmt.Sprintf(`Prometheus 3 stores le="%s.0", Prometheus 2 often le="%s": match both with le=~%s`, b.whole, b.whole, strconv.Quote(bothSpellings(b.whole))),
+				"matches one spelling of a whole-number bucket only: %s", b.written)
 		}
 	}
 }

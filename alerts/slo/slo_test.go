@@ -111,7 +111,10 @@ func TestValidateReportsEveryProblemOfEverySLO(t *testing.T) {
 		`slos[0].alerting.tiers.page-fats: is not a tier`,
 		`slos[0].alerting.tiers.page-slow.severity: must be a severity, got "urgent"`,
 		`slos[0].labels.severity: is not a label name vigil can add: "severity"`,
-		`slos[0].objective: must be above 0 and below 100, got 100`,
+		`slos[0].objective: must be above 1 and below 100, got 100`,
+		`slos[0].period: gives the page-fast tier a burn factor of 0.96 (2% of the budget in 1h of 2d): below 1 it alerts while the SLO meets its objective`,
+		`slos[0].period: gives the page-slow tier a burn factor of 0.4 (5% of the budget in 6h of 2d): below 1 it alerts while the SLO meets its objective`,
+		`slos[0].period: gives the ticket-fast tier a burn factor of 0.2 (10% of the budget in 1d of 2d): below 1 it alerts while the SLO meets its objective`,
 		`slos[0].period: is shorter than the ticket-slow long window (3d)`,
 		`slos[0].service: must be a plain name, got "API"`,
 		`slos[0].sli: needs exactly one of an error (bad) query and a good query`,
@@ -121,6 +124,21 @@ func TestValidateReportsEveryProblemOfEverySLO(t *testing.T) {
 		`slos[2].name: repeats SLO "availability" of service "api" (first at slos[1])`,
 	}, got)
 	assert.Contains(t, err.Error(), "hint: did you mean page-fast?")
+	assert.Contains(t, err.Error(), "hint: switch the page-fast tier off, or raise its budget share to at least 2.09 %")
+}
+
+func TestARepeatedSLONamesTheFirstOneEachTime(t *testing.T) {
+	_, err := Rules([]SLO{availability(), availability(), availability()})
+	var invalid *validate.Error
+	require.ErrorAs(t, err, &invalid)
+	var got []string
+	for _, p := range invalid.Problems {
+		got = append(got, p.Path+": "+p.Message)
+	}
+	assert.Equal(t, []string{
+		`slos[1].name: repeats SLO "availability" of service "api" (first at slos[0])`,
+		`slos[2].name: repeats SLO "availability" of service "api" (first at slos[0])`,
+	}, got)
 }
 
 func TestLatencySLICountsRequestsUnderTheThresholdAsGood(t *testing.T) {
@@ -140,7 +158,8 @@ func sampleSLOs() []SLO {
 	db := SLO{
 		Service: "reservations-db", Name: "query-latency", Objective: 99, Period: 28 * day,
 		SLI:      LatencySLI("pg_query_duration_seconds_bucket", `db="reservations"`, 100*time.Millisecond),
-		Alerting: Alerting{RunbookURL: "https://runbooks.example.com/slo#db-latency", Tiers: map[string]TierOverride{"page-fast": {Severity: alerts.High}}},
+		// Over 28 days ticket-slow's 10 % in 3d is a factor of 0.93: refused, so off.
+		Alerting: Alerting{RunbookURL: "https://runbooks.example.com/slo#db-latency", Tiers: map[string]TierOverride{"page-fast": {Severity: alerts.High}, "ticket-slow": {Off: true}}},
 		Labels:   map[string]string{"team": "reservations"},
 	}
 	return []SLO{availability(), latency, db}
