@@ -169,7 +169,10 @@ func (p *Pattern) valueRef(s string, numberOK bool) (valueRef, error) {
 	case Delimited:
 		name := s[1:]
 		if n, err := strconv.Atoi(name); err == nil {
-			if n < 1 || (!p.delim.ellipsis && n > len(p.delim.slots)) {
+			if n < 1 {
+				return valueRef{}, fmt.Errorf("%s is not a field position: positions start at $1", s)
+			}
+			if !p.delim.ellipsis && n > len(p.delim.slots) {
 				return valueRef{}, fmt.Errorf("%s is not a field position of the pattern (1 to %d)", s, len(p.delim.slots))
 			}
 			return valueRef{field: s, pos: n}, nil
