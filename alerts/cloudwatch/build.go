@@ -3,6 +3,7 @@ package cloudwatch
 import (
 	"fmt"
 	"maps"
+	"math"
 	"net/url"
 	"slices"
 	"strconv"
@@ -189,10 +190,7 @@ func Condition(a Alarm) string {
 		what = stat + " " + what
 	}
 	var cmp string
-	threshold := strconv.FormatFloat(a.Threshold, 'f', -1, 64)
-	if a.ThresholdUnit != "" {
-		threshold += " " + a.ThresholdUnit
-	}
+	threshold := thresholdWords(a.Threshold, a.ThresholdUnit)
 	switch a.Comparison {
 	case GreaterThan:
 		cmp = "is above " + threshold
@@ -209,12 +207,38 @@ func Condition(a Alarm) string {
 	case OutsideBand:
 		cmp = "is outside its expected band"
 	}
-	s := fmt.Sprintf("%s %s in %d of %d periods of %s", what, cmp, a.Datapoints(), a.EvaluationPeriods, time.Duration(a.Period)*time.Second)
+	s := fmt.Sprintf("%s %s in %d of %d periods of %s", what, cmp, a.Datapoints(), a.EvaluationPeriods, Duration(time.Duration(a.Period)*time.Second))
 	switch a.TreatMissingData.OrDefault() {
 	case Breaching:
 		s += " (no data counts as breaching)"
 	case NotBreaching:
 		s += " (no data counts as fine)"
+	}
+	return s
+}
+
+// thresholdWords writes a threshold with its unit, bytes in GiB or MiB.
+func thresholdWords(v float64, unit string) string {
+	num := func(x float64) string { return strconv.FormatFloat(math.Round(x*100)/100, 'f', -1, 64) }
+	switch {
+	case unit == "bytes" && v >= gib:
+		return num(v/gib) + " GiB"
+	case unit == "bytes" && v >= 1<<20:
+		return num(v/(1<<20)) + " MiB"
+	case unit == "":
+		return num(v)
+	}
+	return num(v) + " " + unit
+}
+
+// Duration writes d as people do: 90s, 5m, 1h30m, 24h.
+func Duration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
 	}
 	return s
 }
