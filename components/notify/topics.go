@@ -155,8 +155,10 @@ func onlyOnce(ps *validate.Problems, path string, list []string) {
 }
 
 // Warnings lists what is valid but probably not meant: a severity without
-// subscribers, whose alarms and alerts are published and reach nobody. NewTopics logs
-// them as warnings of the component; callers need not log them again.
+// subscribers, whose alarms and alerts are published and reach nobody. NewTopics does
+// not log them, so that a caller that reports the same from its own configuration
+// (vigil's stacks do, with the config key) does not show them twice; a program that
+// uses the component alone logs them with ctx.Log.Warn.
 func (a *TopicsArgs) Warnings() []string {
 	var out []string
 	for _, sev := range alerts.Severities() {
@@ -187,11 +189,6 @@ func NewTopics(ctx *pulumi.Context, name string, args *TopicsArgs, opts ...pulum
 	}
 	if err := ctx.RegisterComponentResource(TypeToken, name, t, opts...); err != nil {
 		return nil, err
-	}
-	for _, w := range args.Warnings() {
-		if err := ctx.Log.Warn(w, &pulumi.LogArgs{Resource: t}); err != nil {
-			return nil, err
-		}
 	}
 	parent := pulumi.Parent(t)
 	tags := pulumi.ToStringMap(args.Tags)
