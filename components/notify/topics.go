@@ -219,7 +219,7 @@ func NewTopics(ctx *pulumi.Context, name string, args *TopicsArgs, opts ...pulum
 	for _, sev := range alerts.Severities() {
 		topic, err := sns.NewTopic(ctx, name+"-"+string(sev), &sns.TopicArgs{
 			Name:           pulumi.String(topicName(args.NamePrefix, sev)),
-			DisplayName:    pulumi.String(fmt.Sprintf("%s %s", args.NamePrefix, strings.ToUpper(string(sev)))),
+			DisplayName:    pulumi.String(displayName(args.NamePrefix, sev)),
 			KmsMasterKeyId: key.Arn,
 			// Signature version 2 signs deliveries with SHA256 instead of SHA1.
 			SignatureVersion: pulumi.Int(2),
@@ -307,6 +307,20 @@ func topicName(prefix string, sev alerts.Severity) string { return prefix + "-" 
 // before the topic exists.
 func TopicARN(partition, region, account, prefix string, sev alerts.Severity) string {
 	return fmt.Sprintf("arn:%s:sns:%s:%s:%s", partition, region, account, topicName(prefix, sev))
+}
+
+// maxDisplayName is the longest display name SNS's console accepts for a topic.
+const maxDisplayName = 100
+
+// displayName is "<prefix> <SEVERITY>", the sender shown in e-mails (and the first 10
+// characters in text messages). A prefix too long for it is cut short rather than
+// refused: the display name is cosmetic, the severity in it is not, so it stays whole.
+func displayName(prefix string, sev alerts.Severity) string {
+	tail := " " + strings.ToUpper(string(sev))
+	if len(prefix)+len(tail) > maxDisplayName {
+		prefix = prefix[:maxDisplayName-len(tail)]
+	}
+	return prefix + tail
 }
 
 func aliasName(prefix string) string { return "alias/" + prefix + "-notify" }

@@ -90,6 +90,27 @@ func TestTheLongestPrefixDeploysWithNamesAtTheirLimits(t *testing.T) {
 	}
 	topic, _ := cloud.Named("aws:sns/topic:Topic", "notify-critical")
 	assert.Len(t, str(t, topic, "name"), 252)
+	assert.Equal(t, strings.Repeat("a", 91)+" CRITICAL", str(t, topic, "displayName"), "the display name is cut to 100 characters")
+}
+
+func TestDisplayNamesKeepTheSeverityWithinOneHundredCharacters(t *testing.T) {
+	tests := map[string]struct {
+		prefix string
+		sev    alerts.Severity
+		want   string
+	}{
+		"A short prefix is kept whole.":                {"vigil-prod", alerts.High, "vigil-prod HIGH"},
+		"91 characters and CRITICAL make exactly 100.": {strings.Repeat("p", 91), alerts.Critical, strings.Repeat("p", 91) + " CRITICAL"},
+		"92 characters are cut to 91.":                 {strings.Repeat("p", 92), alerts.Critical, strings.Repeat("p", 91) + " CRITICAL"},
+		"LOW leaves room for 96.":                      {strings.Repeat("p", 97), alerts.Low, strings.Repeat("p", 96) + " LOW"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got := displayName(tc.prefix, tc.sev)
+			assert.Equal(t, tc.want, got)
+			assert.LessOrEqual(t, len(got), 100)
+		})
+	}
 }
 
 func TestARepeatedAddressIsRefused(t *testing.T) {
