@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Decode copies raw, a value as encoding/json or YAML decodes it into `any` (maps,
@@ -14,68 +15,128 @@ import (
 // at the first problem: every unknown key (with a did-you-mean hint) and every value of
 // the wrong type is recorded in ps with its path below path. A null or missing value
 // leaves the destination untouched, so pointer fields stay nil ("use the default").
-func Decode(ps *Problems, path string, raw any, dst any) {
+// A message repeats a short wrong value ("got string \"many\""), except where the
+// destination holds a secret (see HoldsSecret): there it names only the value's kind.
+func Decode(ps *Problems, path string, raw any, dst any) { decode(ps, path, raw, dst, false) }
+
+// DecodeHidden is Decode for a value that must never be repeated anywhere, such as a
+// config key Pulumi holds as a secret: no message names any part of it.
+func DecodeHidden(ps *Problems, path string, raw any, dst any) { decode(ps, path, raw, dst, true) }
+
+func decode(ps *Problems, path string, raw any, dst any, hidden bool) {
 	v := reflect.ValueOf(dst)
 	if v.Kind() != reflect.Pointer || v.IsNil() {
 		panic("validate.Decode: dst must be a non-nil pointer")
 	}
-	decodeValue(ps, path, raw, v.Elem())
+	d := decoder{ps: ps, hidden: hidden}
+	d.value(path, raw, v.Elem())
 }
 
-func decodeValue(ps *Problems, path string, raw any, dst reflect.Value) {
+// secretHolder is the method set of a type whose values are secrets (stacks.Secret).
+var secretHolder = reflect.TypeOf((*interface{ Reveal() string })(nil)).Elem()
+
+// HoldsSecret reports whether a value of type t is or contains a secret: a type with a
+// `Reveal() string` method, or a pointer, list, map or struct holding one.
+func HoldsSecret(t reflect.Type) bool {
+	if v, ok := holdsSecretCache.Load(t); ok {
+		return v.(bool)
+	}
+	v := holdsSecret(t, map[reflect.Type]bool{})
+	holdsSecretCache.Store(t, v)
+	return v
+}
+
+var holdsSecretCache sync.Map // reflect.Type → bool
+
+func holdsSecret(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	if t.Implements(secretHolder) {
+		return true
+	}
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Array:
+		return holdsSecret(t.Elem(), seen)
+	case reflect.Map:
+		return holdsSecret(t.Key(), seen) || holdsSecret(t.Elem(), seen)
+	case reflect.Struct:
+		for i := 0; i < t.NumField(); i++ {
+			if t.Field(i).IsExported() && holdsSecret(t.Field(i).Type, seen) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+type decoder struct {
+	ps     *Problems
+	hidden bool
+}
+
+func (d decoder) value(path string, raw any, dst reflect.Value) {
 	if raw == nil {
 		return
 	}
 	switch dst.Kind() {
 	case reflect.Pointer:
 		elem := reflect.New(dst.Type().Elem())
-		if decodeInto(ps, path, raw, elem.Elem()) {
+		if d.into(path, raw, elem.Elem()) {
 			dst.Set(elem)
 		}
 	default:
-		decodeInto(ps, path, raw, dst)
+		d.into(path, raw, dst)
 	}
 }
 
-// decodeInto decodes raw into dst and reports whether it succeeded.
-func decodeInto(ps *Problems, path string, raw any, dst reflect.Value) bool {
+// into decodes raw into dst and reports whether it succeeded.
+func (d decoder) into(path string, raw any, dst reflect.Value) bool {
+	ps := d.ps
+	hide := d.hidden || HoldsSecret(dst.Type())
+	got := func() string { return describe(raw, hide) }
 	switch dst.Kind() {
 	case reflect.String:
 		s, ok := raw.(string)
 		if !ok {
-			ps.addTypeError(path, "", "must be a string, got %s", describe(raw))
+			ps.addTypeError(path, "", "must be a string, got %s", got())
 			return false
 		}
 		dst.SetString(s)
 	case reflect.Bool:
 		b, ok := raw.(bool)
 		if !ok {
-			ps.addTypeError(path, "write true or false without quotes", "must be true or false, got %s", describe(raw))
+			ps.addTypeError(path, "write true or false without quotes", "must be true or false, got %s", got())
 			return false
 		}
 		dst.SetBool(b)
 	case reflect.Int, reflect.Int32, reflect.Int64:
 		f, ok := number(raw)
 		if !ok {
-			ps.addTypeError(path, "write the number without quotes", "must be a whole number, got %s", describe(raw))
+			ps.addTypeError(path, "write the number without quotes", "must be a whole number, got %s", got())
 			return false
 		}
-		if f != math.Trunc(f) || math.Abs(f) > 1<<53 {
-			ps.addTypeError(path, "", "must be a whole number, got %v", f)
+		if f != math.Trunc(f) || math.Abs(f) > 1<<53 || dst.OverflowInt(int64(f)) {
+			shown := fmt.Sprint(f)
+			if hide {
+				shown = describe(raw, true)
+			}
+			ps.addTypeError(path, "", "must be a whole number, got %s", shown)
 			return false
 		}
 		dst.SetInt(int64(f))
 	case reflect.Float64:
 		f, ok := number(raw)
-		if !ok {
-			ps.addTypeError(path, "write the number without quotes", "must be a number, got %s", describe(raw))
+		if !ok || math.IsNaN(f) || math.IsInf(f, 0) {
+			ps.addTypeError(path, "write the number without quotes", "must be a number, got %s", got())
 			return false
 		}
 		dst.SetFloat(f)
 	case reflect.Slice:
 		items, ok := raw.([]any)
 		if !ok {
-			ps.addTypeError(path, "write a YAML list (one `- item` a line)", "must be a list, got %s", describe(raw))
+			ps.addTypeError(path, "write a YAML list (one `- item` a line)", "must be a list, got %s", got())
 			return false
 		}
 		if len(items) == 0 {
@@ -88,26 +149,26 @@ func decodeInto(ps *Problems, path string, raw any, dst reflect.Value) bool {
 				ps.Add(itemPath, "must not be empty", "remove the empty list entry")
 				continue
 			}
-			decodeValue(ps, itemPath, item, out.Index(i))
+			d.value(itemPath, item, out.Index(i))
 		}
 		dst.Set(out)
 	case reflect.Map:
 		obj, ok := raw.(map[string]any)
 		if !ok {
-			ps.addTypeError(path, "", "must be a mapping of keys to values, got %s", describe(raw))
+			ps.addTypeError(path, "", "must be a mapping of keys to values, got %s", got())
 			return false
 		}
 		out := reflect.MakeMapWithSize(dst.Type(), len(obj))
 		for _, k := range sortedKeys(obj) {
 			elem := reflect.New(dst.Type().Elem()).Elem()
-			decodeValue(ps, path+"."+k, obj[k], elem)
+			d.value(path+"."+k, obj[k], elem)
 			out.SetMapIndex(reflect.ValueOf(k).Convert(dst.Type().Key()), elem)
 		}
 		dst.Set(out)
 	case reflect.Struct:
 		obj, ok := raw.(map[string]any)
 		if !ok {
-			ps.addTypeError(path, "", "must be a mapping of keys to values, got %s", describe(raw))
+			ps.addTypeError(path, "", "must be a mapping of keys to values, got %s", got())
 			return false
 		}
 		fields := FieldsOf(dst.Type())
@@ -121,7 +182,7 @@ func decodeInto(ps *Problems, path string, raw any, dst reflect.Value) bool {
 				ps.Add(joinPath(path, k), "unknown key", UnknownHint(k, known))
 				continue
 			}
-			decodeValue(ps, joinPath(path, k), obj[k], dst.FieldByIndex(idx))
+			d.value(joinPath(path, k), obj[k], dst.FieldByIndex(idx))
 		}
 	case reflect.Interface:
 		// Kept as written, for a later pass that knows its shape.
@@ -169,12 +230,26 @@ func number(raw any) (float64, bool) {
 }
 
 // describe names a raw value's kind for an error message, with the value itself when
-// it is short and not a container.
-func describe(raw any) string {
+// it is short and not a container, unless hidden. A string is cut at 40 characters
+// (not bytes, so the cut never splits a character).
+func describe(raw any, hidden bool) string {
+	if hidden {
+		switch raw.(type) {
+		case string:
+			return "a string (not shown: it may be a secret)"
+		case bool:
+			return "a boolean (not shown: it may be a secret)"
+		case map[string]any:
+			return "a mapping"
+		case []any:
+			return "a list"
+		}
+		return "a number (not shown: it may be a secret)"
+	}
 	switch v := raw.(type) {
 	case string:
-		if len(v) > 40 {
-			v = v[:37] + "..."
+		if r := []rune(v); len(r) > 40 {
+			v = string(r[:37]) + "..."
 		}
 		return fmt.Sprintf("string %q", v)
 	case bool:

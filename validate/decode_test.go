@@ -2,8 +2,11 @@ package validate
 
 import (
 	"encoding/json"
+	"math"
+	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -195,4 +198,79 @@ func TestSuggest(t *testing.T) {
 	for got, want := range tests {
 		assert.Equal(t, want, Suggest(got, known), got)
 	}
+}
+
+// token stands for stacks.Secret: a type with a Reveal method holds a secret.
+type token string
+
+func (t token) Reveal() string { return string(t) }
+
+type endpoints struct {
+	Emails   []string `json:"emails"`
+	Webhooks []token  `json:"webhooks"`
+	Key      token    `json:"key"`
+	Count    float64  `json:"count"`
+}
+
+func TestDecodeNeverRepeatsAValueWhoseDestinationHoldsASecret(t *testing.T) {
+	const planted = "https://hooks.example.com/PLANTED"
+	tests := map[string]struct {
+		src  string
+		want []string
+	}{
+		"A webhook list given as a string is named by kind only.": {
+			src:  `{"webhooks":"` + planted + `"}`,
+			want: []string{"cfg.webhooks: must be a list, got a string (not shown: it may be a secret) | write a YAML list (one `- item` a line)"},
+		},
+		"A secret given as a number is named by kind only.": {
+			src:  `{"key":12345678}`,
+			want: []string{"cfg.key: must be a string, got a number (not shown: it may be a secret) | "},
+		},
+		"A value beside the secrets that holds none is still shown.": {
+			src:  `{"emails":"` + planted + `"}`,
+			want: []string{`cfg.emails: must be a list, got string "https://hooks.example.com/PLANTED" | write a YAML list (one ` + "`- item`" + ` a line)`},
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			var e endpoints
+			assert.Equal(t, tc.want, messages(decodeJSON(t, tc.src, &e)))
+		})
+	}
+	// The whole mapping holds secrets: given as a string it is named by kind only.
+	var ps Problems
+	var e endpoints
+	Decode(&ps, "cfg", planted, &e)
+	assert.Equal(t, []string{"cfg: must be a mapping of keys to values, got a string (not shown: it may be a secret) | "}, messages(ps.List()))
+
+	// DecodeHidden hides every value, wherever it sits.
+	ps = Problems{}
+	DecodeHidden(&ps, "cfg", map[string]any{"emails": planted, "count": "PLANTED"}, &e)
+	for _, m := range messages(ps.List()) {
+		assert.NotContains(t, m, "PLANTED")
+	}
+	assert.Len(t, ps.List(), 2)
+}
+
+func TestHoldsSecret(t *testing.T) {
+	assert.True(t, HoldsSecret(reflect.TypeOf(token(""))))
+	assert.True(t, HoldsSecret(reflect.TypeOf([]token{})))
+	assert.True(t, HoldsSecret(reflect.TypeOf(&endpoints{})))
+	assert.True(t, HoldsSecret(reflect.TypeOf(map[string]*endpoints{})))
+	assert.False(t, HoldsSecret(reflect.TypeOf(doc{})))
+	assert.False(t, HoldsSecret(reflect.TypeOf("")))
+}
+
+func TestDecodeRefusesNumbersThatAreNotFinite(t *testing.T) {
+	var ps Problems
+	var e endpoints
+	Decode(&ps, "cfg", map[string]any{"count": math.Inf(1)}, &e)
+	assert.Equal(t, []string{"cfg.count: must be a number, got number +Inf | write the number without quotes"}, messages(ps.List()))
+}
+
+func TestALongValueIsCutAtACharacterNotInsideIt(t *testing.T) {
+	got := describe(strings.Repeat("é", 50), false)
+	assert.True(t, utf8.ValidString(got), got)
+	assert.Equal(t, `string "`+strings.Repeat("é", 37)+`..."`, got)
+	assert.Equal(t, `string "`+strings.Repeat("x", 40)+`"`, describe(strings.Repeat("x", 40), false), "40 characters are shown whole")
 }
