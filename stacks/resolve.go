@@ -68,6 +68,7 @@ func resolve(ps *validate.Problems, project, stack string, cfg *Config, region s
 
 	resolveEstate(ps, env, cfg, d)
 	resolvePrometheus(ps, env, cfg)
+	warnNotUsedYet(env, cfg)
 	return env
 }
 
