@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/vigilops/vigil/alerts"
@@ -86,9 +87,12 @@ func LatencySLI(bucket, matchers string, threshold time.Duration) SLI {
 	if matchers != "" {
 		sep = ","
 	}
-	le := model.SampleValue(threshold.Seconds()).String()
+	le := fmt.Sprintf("le=%q", model.SampleValue(threshold.Seconds()).String())
+	if whole, ok := wholeBucket(labels.MustNewMatcher(labels.MatchEqual, "le", model.SampleValue(threshold.Seconds()).String())); ok {
+		le = "le=~" + strconv.Quote(bothSpellings(whole))
+	}
 	return RatioSLI(
-		fmt.Sprintf(`%s{%s%sle="%s"}`, bucket, matchers, sep, le),
+		fmt.Sprintf(`%s{%s%s%s}`, bucket, matchers, sep, le),
 		fmt.Sprintf(`%s{%s%sle="+Inf"}`, bucket, matchers, sep),
 		true)
 }
