@@ -56,7 +56,7 @@ func TestWholeSecondBucketsMatchBothSpellings(t *testing.T) {
 		good      string
 	}{
 		"A one second threshold matches le=\"1\" and le=\"1.0\".": {time.Second, `sum(rate(http_request_duration_seconds_bucket{service="api",le=~"1|1\\.0"}[{{.window}}]))`},
-		"Ten seconds match le=\"10\" and le=\"10.0\", not 100.":    {10 * time.Second, `sum(rate(http_request_duration_seconds_bucket{service="api",le=~"10|10\\.0"}[{{.window}}]))`},
+		"Ten seconds match le=\"10\" and le=\"10.0\", not 100.":   {10 * time.Second, `sum(rate(http_request_duration_seconds_bucket{service="api",le=~"10|10\\.0"}[{{.window}}]))`},
 		"Half a second is spelt alike everywhere: kept.":          {500 * time.Millisecond, `sum(rate(http_request_duration_seconds_bucket{service="api",le="0.5"}[{{.window}}]))`},
 		"2.5 seconds are kept.":                                   {2500 * time.Millisecond, `sum(rate(http_request_duration_seconds_bucket{service="api",le="2.5"}[{{.window}}]))`},
 	}

@@ -157,7 +157,7 @@ func sampleSLOs() []SLO {
 	}
 	db := SLO{
 		Service: "reservations-db", Name: "query-latency", Objective: 99, Period: 28 * day,
-		SLI:      LatencySLI("pg_query_duration_seconds_bucket", `db="reservations"`, 100*time.Millisecond),
+		SLI: LatencySLI("pg_query_duration_seconds_bucket", `db="reservations"`, 100*time.Millisecond),
 		// Over 28 days ticket-slow's 10 % in 3d is a factor of 0.93: refused, so off.
 		Alerting: Alerting{RunbookURL: "https://runbooks.example.com/slo#db-latency", Tiers: map[string]TierOverride{"page-fast": {Severity: alerts.High}, "ticket-slow": {Off: true}}},
 		Labels:   map[string]string{"team": "reservations"},
