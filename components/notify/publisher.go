@@ -131,9 +131,13 @@ func (t *Topics) RequirePublisher() error {
 		return nil
 	}
 	var ps validate.Problems
-	ps.Add("Publishers", "no role may publish to the "+t.prefix+" topics: Alertmanager's SNS notifications would all be refused",
-		"call Topics.GrantPublish with the Alertmanager task role, or list an existing role in PublisherRoleARNs")
+	addNoPublisher(&ps, t.prefix)
 	return ps.Err(fmt.Sprintf("notify.Topics %q", t.prefix))
+}
+
+func addNoPublisher(ps *validate.Problems, prefix string) {
+	ps.Add("Publishers", "no role may publish to the "+prefix+" topics: Alertmanager's SNS notifications would all be refused",
+		"call Topics.GrantPublish with the Alertmanager task role, or list an existing role in PublisherRoleARNs")
 }
 
 // rolePolicyName is the name of the inline policy of a publisher role: <prefix>-publish,

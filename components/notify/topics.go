@@ -86,6 +86,7 @@ type Topics struct {
 
 	prefix, region, account string
 	namedRoles              []string
+	pages                   map[alerts.Severity]bool
 	mu                      sync.Mutex
 	grants                  []string // names of the Publishers of GrantPublish
 }
@@ -186,6 +187,7 @@ func NewTopics(ctx *pulumi.Context, name string, args *TopicsArgs, opts ...pulum
 		region:     args.Region,
 		account:    args.AccountID,
 		namedRoles: append([]string(nil), args.PublisherRoleARNs...),
+		pages:      pagesBySeverity(args.Subscribers),
 	}
 	if err := ctx.RegisterComponentResource(TypeToken, name, t, opts...); err != nil {
 		return nil, err
