@@ -29,12 +29,17 @@ func sloReport(dir, stack, out string, stdout, stderr io.Writer) error {
 	var reports []sloquality.SLOReport
 	for i, s := range env.SLOs {
 		start := time.Now()
-		results, err := sloquality.Measure(s, sloquality.BurnRates)
+		results, err := sloquality.Measure(s, sloquality.BurnRatesFor(s))
+		if err != nil {
+			return fmt.Errorf("SLO %s: %w", s.ID(), err)
+		}
+		burn := sloquality.ResetBurn(s)
+		resets, err := sloquality.MeasureReset(s, burn)
 		if err != nil {
 			return fmt.Errorf("SLO %s: %w", s.ID(), err)
 		}
 		fmt.Fprintf(stderr, "[%d/%d] %s measured in %s\n", i+1, len(env.SLOs), s.ID(), time.Since(start).Round(100*time.Millisecond))
-		reports = append(reports, sloquality.SLOReport{SLO: s, Results: results})
+		reports = append(reports, sloquality.SLOReport{SLO: s, Results: results, ResetBurn: burn, Resets: resets})
 	}
 	md := sloquality.Markdown("SLO alert quality: stack "+stack, reports)
 	if out != "" {

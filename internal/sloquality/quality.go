@@ -22,8 +22,36 @@ import (
 	"github.com/vigilops/vigil/alerts/slo"
 )
 
-// BurnRates are the burn rates the report covers by default.
-var BurnRates = []float64{1, 2, 6, 14.4, 30, 100}
+// BurnRates are the burn rates the report covers by default: none sits on a burn
+// factor of the default tiers over 28 or 30 days (14.4, 6, 3, 1 and 13.44, 5.6,
+// 2.8), where the rules' strict > would leave the outcome to floating-point
+// rounding. 0.5x is below every factor; 100x is an outage.
+var BurnRates = []float64{0.5, 2, 4, 10, 20, 100}
+
+// BurnRatesFor returns the default burn rates that sit on no burn factor of the
+// SLO's tiers in force (see OnFactor), so that Measure accepts them all.
+func BurnRatesFor(s slo.SLO) []float64 {
+	var out []float64
+	for _, b := range BurnRates {
+		if _, on := OnFactor(s, b); !on {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// OnFactor reports whether burn equals the burn factor of one of the SLO's tiers in
+// force (to a relative 1e-9), and names that tier. A tier fires above its factor
+// (the rules compare with a strict >), so at the factor itself whether it fires is
+// down to floating-point rounding: no report can state it.
+func OnFactor(s slo.SLO, burn float64) (string, bool) {
+	for _, t := range s.Tiers() {
+		if f := t.BurnFactor(s.PeriodOrDefault()); math.Abs(burn-f) <= 1e-9*f {
+			return t.Name, true
+		}
+	}
+	return "", false
+}
 
 // Never marks a detection that does not happen within the SLO's period.
 const Never time.Duration = -1
@@ -46,6 +74,7 @@ type Result struct {
 	Page, Ticket Detection
 	// TheoryPage and TheoryTicket are the SRE workbook's values for the same tiers:
 	// a tier with factor f and long window L detects a burn b > f after f/b x L.
+	// The rule is the alerts' own: strictly above the factor.
 	TheoryPage, TheoryTicket Detection
 }
 
@@ -59,32 +88,20 @@ const (
 	perMinute = 1000.0      // simulated requests a minute
 )
 
-// Measure runs the SLO's rules against each burn rate and returns the results.
+// Measure runs the SLO's rules against each burn rate and returns the results. A
+// burn rate that sits on a tier's factor (OnFactor) is refused: BurnRatesFor gives
+// the defaults without them.
 func Measure(s slo.SLO, burns []float64) ([]Result, error) {
-	sim := s
-	sim.SLI = simulatedSLI
-	file, err := slo.Rules([]slo.SLO{sim})
-	if err != nil {
-		return nil, err
-	}
-	for _, a := range file.Alerts() {
-		if a.For != 0 {
-			return nil, fmt.Errorf("sloquality: alert %s has a for clause; the search below assumes none", a.Alert)
+	for _, b := range burns {
+		if tier, on := OnFactor(s, b); on {
+			return nil, fmt.Errorf("sloquality: burn %gx sits on the factor of the %s tier, where the rule's strict > leaves firing to rounding: choose a burn rate between the factors", b, tier)
 		}
 	}
-	dir, err := os.MkdirTemp("", "vigil-sloquality")
+	sim, rulePath, order, cleanup, err := prepare(s)
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
-	rulePath := filepath.Join(dir, "rules.yaml")
-	if err := os.WriteFile(rulePath, file.YAML(), 0o644); err != nil {
-		return nil, err
-	}
-	var order []string
-	for _, g := range file.Groups {
-		order = append(order, rules.GroupKey(rulePath, g.Name))
-	}
+	defer cleanup()
 
 	var out []Result
 	for _, b := range burns {
@@ -100,6 +117,37 @@ func Measure(s slo.SLO, burns []float64) ([]Result, error) {
 	return out, nil
 }
 
+// prepare writes the rules of the SLO over the simulated SLI into a temporary
+// folder and returns the simulated SLO, the rule file's path, its group keys in
+// file order, and the clean-up.
+func prepare(s slo.SLO) (sim slo.SLO, rulePath string, order []string, cleanup func(), err error) {
+	sim = s
+	sim.SLI = simulatedSLI
+	file, err := slo.Rules([]slo.SLO{sim})
+	if err != nil {
+		return sim, "", nil, nil, err
+	}
+	for _, a := range file.Alerts() {
+		if a.For != 0 {
+			return sim, "", nil, nil, fmt.Errorf("sloquality: alert %s has a for clause; the search below assumes none", a.Alert)
+		}
+	}
+	dir, err := os.MkdirTemp("", "vigil-sloquality")
+	if err != nil {
+		return sim, "", nil, nil, err
+	}
+	cleanup = func() { os.RemoveAll(dir) }
+	rulePath = filepath.Join(dir, "rules.yaml")
+	if err := os.WriteFile(rulePath, file.YAML(), 0o644); err != nil {
+		cleanup()
+		return sim, "", nil, nil, err
+	}
+	for _, g := range file.Groups {
+		order = append(order, rules.GroupKey(rulePath, g.Name))
+	}
+	return sim, rulePath, order, cleanup, nil
+}
+
 // history is the clean traffic before the burn: as long as the longest window, so
 // that every window is measured over as much data as it spans.
 func history(s slo.SLO) time.Duration {
@@ -111,14 +159,14 @@ func history(s slo.SLO) time.Duration {
 }
 
 // theory is the workbook's detection time of the first alert of a kind: each tier
-// in force with factor f <= burn detects after f/burn of its long window. (At
-// exactly f the rules compare with a strict >, so whether Prometheus fires then
-// is down to floating-point rounding; the measured column shows what it does.)
+// in force with factor f < burn detects after f/burn of its long window. Strictly
+// below, as the rules compare with a strict >: a burn at f never fires in theory
+// (Measure refuses such burns, where the measurement is down to rounding).
 func theory(s slo.SLO, burn float64, kind slo.Kind) Detection {
 	best := Never
 	for _, t := range s.Tiers() {
 		f := t.BurnFactor(s.PeriodOrDefault())
-		if t.Kind != kind || burn < f {
+		if t.Kind != kind || !(burn > f) {
 			continue
 		}
 		after := time.Duration(f / burn * float64(t.Long))
@@ -147,15 +195,15 @@ func simulate(s slo.SLO, burn float64, rulePath string, order []string) (page, t
 	start := time.Unix(0, 0).UTC()
 	burnStart := start.Add(history(s))
 	end := burnStart.Add(s.PeriodOrDefault())
-	if err := load(raw, s, burn, start, burnStart, end); err != nil {
+	if err := load(raw, s, burn, start, burnStart, end, end); err != nil {
 		return page, ticket, err
 	}
-	engine := promql.NewEngine(promql.EngineOpts{MaxSamples: 50_000_000, Timeout: time.Minute, LookbackDelta: 5 * time.Minute})
+	engine := newEngine()
 
 	for _, kind := range []slo.Kind{slo.Page, slo.Ticket} {
 		var evalErr error
 		after := search(func(d time.Duration) bool {
-			fires, err := firing(engine, raw, rulePath, order, burnStart.Add(d), kind)
+			fires, err := firing(engine, raw, rulePath, order, burnStart.Add(d), "sloth_severity", string(kind))
 			if err != nil && evalErr == nil {
 				evalErr = err
 			}
@@ -173,11 +221,15 @@ func simulate(s slo.SLO, burn float64, rulePath string, order []string) (page, t
 	return page, ticket, nil
 }
 
+func newEngine() *promql.Engine {
+	return promql.NewEngine(promql.EngineOpts{MaxSamples: 50_000_000, Timeout: time.Minute, LookbackDelta: 5 * time.Minute})
+}
+
 // firing evaluates every rule group once, in file order, at `at`, and reports
-// whether an alert of the kind fires. The search probes times out of order, which
+// whether an alert whose label `label` has value `value` fires. The search probes times out of order, which
 // Prometheus refuses for rule results, so each probe records into a fresh TSDB and
 // reads the raw traffic and its own recordings merged.
-func firing(engine *promql.Engine, raw storage.Queryable, rulePath string, order []string, at time.Time, kind slo.Kind) (bool, error) {
+func firing(engine *promql.Engine, raw storage.Queryable, rulePath string, order []string, at time.Time, label, value string) (bool, error) {
 	rec, err := teststorage.NewWithError()
 	if err != nil {
 		return false, err
@@ -218,7 +270,7 @@ func firing(engine *promql.Engine, raw storage.Queryable, rulePath string, order
 	for _, key := range order {
 		for _, r := range groups[key].AlertingRules() {
 			for _, a := range r.ActiveAlerts() {
-				if a.State == rules.StateFiring && a.Labels.Get("sloth_severity") == string(kind) {
+				if a.State == rules.StateFiring && a.Labels.Get(label) == value {
 					return true, nil
 				}
 			}
@@ -249,9 +301,10 @@ func search(fires func(time.Duration) bool, horizon time.Duration) time.Duration
 	return hi
 }
 
-// load writes the simulated counters: perMinute requests a minute throughout, none
-// failing before burnStart, burn x budget of them failing from burnStart on.
-func load(db *teststorage.TestStorage, s slo.SLO, burn float64, start, burnStart, end time.Time) error {
+// load writes the simulated counters from start to end: perMinute requests a minute
+// throughout, burn x budget of them failing from burnStart until burnEnd, none
+// failing otherwise.
+func load(db *teststorage.TestStorage, s slo.SLO, burn float64, start, burnStart, burnEnd, end time.Time) error {
 	app := db.Appender(context.Background())
 	all := labels.FromStrings("__name__", "vigil_sim_requests_total", "outcome", "good")
 	bad := labels.FromStrings("__name__", "vigil_sim_requests_total", "outcome", "bad")
@@ -264,7 +317,7 @@ func load(db *teststorage.TestStorage, s slo.SLO, burn float64, start, burnStart
 		if _, err := app.Append(0, bad, t.UnixMilli(), failed); err != nil {
 			return err
 		}
-		if t.Before(burnStart) {
+		if t.Before(burnStart) || !t.Before(burnEnd) {
 			good += perMinute
 		} else {
 			good += perMinute * (1 - share)

@@ -3,6 +3,7 @@ package sloquality
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -32,10 +33,30 @@ func near(t *testing.T, want, got Detection, what string) {
 	assert.InDelta(t, float64(want.After), float64(got.After), float64(tolerance), "%s: workbook %s, measured %s", what, want.After, got.After)
 }
 
-func TestMeasuredDetectionMatchesTheWorkbookAwayFromTheFactors(t *testing.T) {
-	// Burn rates strictly between the factors (14.4, 6, 3, 1): no knife edges.
-	results, err := Measure(availability(), []float64{0.5, 2, 4, 10, 20, 100})
+// measured caches Measure(s, BurnRatesFor(s)) by SLO ID: several tests read the
+// same runs, each of which takes seconds.
+var measured = struct {
+	sync.Mutex
+	results map[string][]Result
+}{results: map[string][]Result{}}
+
+func measure(t *testing.T, s slo.SLO) []Result {
+	t.Helper()
+	measured.Lock()
+	defer measured.Unlock()
+	if r, ok := measured.results[s.ID()]; ok {
+		return r
+	}
+	r, err := Measure(s, BurnRatesFor(s))
 	require.NoError(t, err)
+	measured.results[s.ID()] = r
+	return r
+}
+
+func TestMeasuredDetectionMatchesTheWorkbookAwayFromTheFactors(t *testing.T) {
+	// The defaults sit strictly between the factors (14.4, 6, 3, 1): no knife edges.
+	require.Equal(t, []float64{0.5, 2, 4, 10, 20, 100}, BurnRatesFor(availability()))
+	results := measure(t, availability())
 	for _, r := range results {
 		require.True(t, r.Possible)
 		near(t, r.TheoryPage, r.Page, "page at "+fmtBurn(r.Burn))

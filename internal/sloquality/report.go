@@ -14,6 +14,9 @@ import (
 type SLOReport struct {
 	SLO     slo.SLO
 	Results []Result
+	// ResetBurn and Resets are the reset check (MeasureReset); no Resets, no check.
+	ResetBurn float64
+	Resets    []Reset
 }
 
 // Markdown renders the reports as a document: one table per SLO, measured next to
@@ -26,9 +29,11 @@ func Markdown(title string, reports []SLOReport) string {
 		"starts, and the share of the period's budget spent by then. *Measured*: the SLO's generated\n" +
 		"rules run in Prometheus's rule manager and PromQL engine over simulated traffic (3 days of\n" +
 		"clean traffic, then a constant burn), to the minute. *Workbook*: the SRE workbook's\n" +
-		"arithmetic for the same tiers (a tier of factor f and long window L detects a burn b >= f\n" +
-		"after f/b x L). A burn right at a tier's factor sits on the strict > of the rule, so whether\n" +
-		"that tier fires is down to rounding.\n")
+		"arithmetic for the same tiers (a tier of factor f and long window L detects a burn b > f\n" +
+		"after f/b x L), with the rules' own strict >. No burn rate sits on a factor, where firing\n" +
+		"would be down to floating-point rounding. *Reset*: after a burn that fires every tier it\n" +
+		"can, how soon each tier stops once the traffic is clean again; a multiwindow alert should\n" +
+		"stop within its short window.\n")
 	for _, r := range reports {
 		s := r.SLO
 		p := s.PeriodOrDefault()
@@ -51,8 +56,26 @@ func Markdown(title string, reports []SLOReport) string {
 			fmt.Fprintf(&b, "| %gx | %s | %s | %s | %s |\n", res.Burn,
 				cell(res.Page), cell(res.TheoryPage), cell(res.Ticket), cell(res.TheoryTicket))
 		}
+		if len(r.Resets) > 0 {
+			var parts []string
+			for _, x := range r.Resets {
+				parts = append(parts, resetCell(x))
+			}
+			fmt.Fprintf(&b, "\nReset after a %gx burn: %s.\n", r.ResetBurn, strings.Join(parts, "; "))
+		}
 	}
 	return b.String()
+}
+
+// resetCell shows one tier's reset: "page-fast stops after 3m (short window 5m)".
+func resetCell(r Reset) string {
+	switch {
+	case !r.Fired:
+		return fmt.Sprintf("%s never fired", r.Tier)
+	case r.After == Never:
+		return fmt.Sprintf("%s still fires after %s (short window %s)", r.Tier, short(2*r.Short), short(r.Short))
+	}
+	return fmt.Sprintf("%s stops after %s (short window %s)", r.Tier, short(r.After), short(r.Short))
 }
 
 func objective(s slo.SLO, p time.Duration) string {
