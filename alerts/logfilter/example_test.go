@@ -14,11 +14,10 @@ func ExampleNewMetricFilter() {
 		fmt.Println(err)
 		return
 	}
-	zero := 0.0
+	// No default value: CloudWatch Logs refuses one together with dimensions.
 	f, err := logfilter.NewMetricFilter(p, logfilter.Transformation{
-		MetricValue:  "$.latency",
-		DefaultValue: &zero,
-		Dimensions:   map[string]string{"Route": "$.route"},
+		MetricValue: "$.latency",
+		Dimensions:  map[string]string{"Route": "$.route"},
 	})
 	if err != nil {
 		fmt.Println(err)
@@ -30,13 +29,17 @@ func ExampleNewMetricFilter() {
 		`not JSON at all`,
 	} {
 		r := f.Match(event)
+		if r.Value == nil {
+			fmt.Printf("matched=%v, nothing published\n", r.Matched)
+			continue
+		}
 		fmt.Printf("matched=%v value=%v dimensions=%v\n", r.Matched, *r.Value, r.Dimensions)
 	}
 	_, err = logfilter.Parse(`{ $.latency > fast }`)
 	fmt.Println(err)
 	// Output:
 	// matched=true value=1800 dimensions=map[Route:/orders]
-	// matched=false value=0 dimensions=map[]
-	// matched=false value=0 dimensions=map[]
+	// matched=false, nothing published
+	// matched=false, nothing published
 	// column 15: expected a number after >, got "fast"
 }

@@ -355,12 +355,40 @@ func isBareJSONValueByte(c byte) bool {
 	return isWordByte(c) || strings.IndexByte(".-+*", c) >= 0
 }
 
-var numberRe = regexp.MustCompile(`^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$`)
-
 // parseNumber accepts what the guide calls a number: an integer or decimal with an
 // optional sign, optionally in scientific notation (10e3, 10e-3, +1000).
 func parseNumber(s string) (float64, bool) {
-	if !numberRe.MatchString(s) {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	digits := 0
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		digits++
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+			digits++
+		}
+	}
+	if digits == 0 {
+		return 0, false
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		exp := 0
+		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+			exp++
+		}
+		if exp == 0 {
+			return 0, false
+		}
+	}
+	if i != len(s) {
 		return 0, false
 	}
 	f, err := strconv.ParseFloat(s, 64)

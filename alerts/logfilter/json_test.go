@@ -151,3 +151,19 @@ func TestJSONPatternsAreRejectedWithTheirColumn(t *testing.T) {
 		{"An unterminated string is refused at its quote.", `{ $.a = "abc }`, `column 9: unterminated quoted string: expected a closing "`},
 	})
 }
+
+func TestParseNumberAcceptsWhatTheGuideCallsANumber(t *testing.T) {
+	for s, want := range map[string]bool{
+		"500": true, "+1000": true, "-5": true, "55.5": true, ".5": true, "5.": true,
+		"10e3": true, "10e-3": true, "1.5E+2": true, "-0": true,
+		"": false, "+": false, ".": false, "e3": false, "10e": false, "10e+": false,
+		"1.2.3": false, "0x10": false, "NaN": false, "Inf": false, "4*": false, "1 ": false,
+	} {
+		if _, got := parseNumber(s); got != want {
+			t.Errorf("parseNumber(%q) ok = %v, want %v", s, got, want)
+		}
+	}
+	if f, _ := parseNumber("10e-3"); f != 0.01 {
+		t.Errorf("10e-3 = %v, want 0.01", f)
+	}
+}

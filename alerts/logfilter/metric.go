@@ -74,10 +74,11 @@ type Transformation struct {
 	// Defaults to "1". At most 100 characters.
 	MetricValue string
 	// DefaultValue is published for an event that does not match. nil (the
-	// default) publishes nothing then.
+	// default) publishes nothing then. It cannot be set together with Dimensions.
 	DefaultValue *float64
 	// Dimensions maps a dimension name to a field of the pattern, written as for
-	// MetricValue ($.service, $server). At most 3.
+	// MetricValue ($.service, $server): never a fixed value, and never with a text
+	// pattern or a DefaultValue (CloudWatch Logs refuses all three). At most 3.
 	Dimensions map[string]string
 }
 
@@ -117,6 +118,17 @@ func NewMetricFilter(p *Pattern, t Transformation) (*MetricFilter, error) {
 		problems = append(problems, "metric value: "+err.Error())
 	} else {
 		f.value = ref
+	}
+	if len(t.Dimensions) > 0 && t.DefaultValue != nil {
+		// PutMetricFilter answers "dimensions and default value are mutually
+		// exclusive properties".
+		problems = append(problems, "dimensions and a default value are mutually exclusive: drop one")
+	}
+	if len(t.Dimensions) > 0 && p.kind == Text {
+		// PutMetricFilter answers "The specified filter pattern does not support
+		// dimensions" for text patterns.
+		problems = append(problems, "a text pattern does not support dimensions: use a JSON or space-delimited pattern")
+		t.Dimensions = nil
 	}
 	if len(t.Dimensions) > MaxDimensions {
 		problems = append(problems, fmt.Sprintf("dimensions: at most %d are allowed, got %d", MaxDimensions, len(t.Dimensions)))

@@ -100,9 +100,9 @@ func TestMetricFiltersPublishWhatTheGuideSays(t *testing.T) {
 		{"A dimension that the event lacks publishes nothing.", `{ $.latency > 0 || $.service = * }`,
 			Transformation{MetricValue: "$.latency", Dimensions: map[string]string{"Service": "$.service"}},
 			`{"latency": 7}`, true, nil, nil},
-		{"An event that does not match gets the default value and no dimensions.", `{ $.latency > 0 && $.service = * }`,
-			Transformation{MetricValue: "$.latency", DefaultValue: ptr(0), Dimensions: map[string]string{"Service": "$.service"}},
-			`{"latency": 0, "service": "api"}`, false, ptr(0), nil},
+		{"An event that does not match publishes nothing when there are dimensions.", `{ $.latency > 0 && $.service = * }`,
+			Transformation{MetricValue: "$.latency", Dimensions: map[string]string{"Service": "$.service"}},
+			`{"latency": 0, "service": "api"}`, false, nil, nil},
 	})
 }
 
@@ -131,6 +131,10 @@ func TestMetricTransformationsThatCannotWorkAreRejected(t *testing.T) {
 			[]string{"metric value: must be at most 100 characters, got 101"}},
 		{"A dimension must be a field, not a literal.", `[ip, bytes]`, Transformation{MetricValue: "$bytes", Dimensions: map[string]string{"Env": "prod"}},
 			[]string{`dimension "Env": must be a field of the pattern such as $.service or $server, got "prod"`}},
+		{"Dimensions and a default value are mutually exclusive (PutMetricFilter's own words).", `[ip, bytes]`, Transformation{MetricValue: "$bytes", DefaultValue: ptr(0), Dimensions: map[string]string{"Client": "$ip"}},
+			[]string{"dimensions and a default value are mutually exclusive: drop one"}},
+		{"A text pattern does not support dimensions.", `?ERROR ?WARN`, Transformation{MetricValue: "1", Dimensions: map[string]string{"Cluster": "$cluster"}},
+			[]string{"a text pattern does not support dimensions: use a JSON or space-delimited pattern"}},
 		{"At most three dimensions, and each is checked.", `[a, b, c, d]`, Transformation{Dimensions: map[string]string{"A": "$a", "B": "$b", "C": "$c", "D": "$e"}},
 			[]string{"dimensions: at most 3 are allowed, got 4", "dimension \"D\": $e is not a field of the pattern [a, b, c, d]"}},
 	}
@@ -154,6 +158,9 @@ func TestMetricTransformationsThatCannotWorkAreRejected(t *testing.T) {
 	p, _ := Parse(`[a, b, c, d]`)
 	if _, err := NewMetricFilter(p, Transformation{MetricValue: "1" + strings.Repeat("0", 99), Dimensions: map[string]string{"A": "$a", "B": "$b", "C": "$c"}}); err != nil {
 		t.Fatalf("3 dimensions and a 100-character value are within the limits: %v", err)
+	}
+	if _, err := NewMetricFilter(p, Transformation{MetricValue: "$a", DefaultValue: ptr(0)}); err != nil {
+		t.Fatalf("a default value without dimensions is fine: %v", err)
 	}
 }
 
