@@ -242,7 +242,7 @@ func NewTopics(ctx *pulumi.Context, name string, args *TopicsArgs, opts ...pulum
 		}, parent); err != nil {
 			return nil, err
 		}
-		if err := subscribe(ctx, name+"-"+string(sev), topic, args.Subscribers[sev], parent); err != nil {
+		if err := subscribe(ctx, name+"-"+string(sev), sev, topic, args.Subscribers[sev], parent); err != nil {
 			return nil, err
 		}
 	}
@@ -262,7 +262,7 @@ func NewTopics(ctx *pulumi.Context, name string, args *TopicsArgs, opts ...pulum
 // subscriptions derive from a hash of the address, so removing one leaves the others
 // untouched; secret endpoints cannot be hashed into a name without leaking something
 // about them, so they are numbered in order.
-func subscribe(ctx *pulumi.Context, prefix string, topic *sns.Topic, subs Subscribers, parent pulumi.ResourceOption) error {
+func subscribe(ctx *pulumi.Context, prefix string, sev alerts.Severity, topic *sns.Topic, subs Subscribers, parent pulumi.ResourceOption) error {
 	type sub struct {
 		name      string
 		protocol  string
@@ -278,10 +278,12 @@ func subscribe(ctx *pulumi.Context, prefix string, topic *sns.Topic, subs Subscr
 	}
 	for i, u := range subs.PagerDuty {
 		// PagerDuty confirms SNS subscriptions on its own.
-		all = append(all, sub{fmt.Sprintf("%s-pagerduty-%d", prefix, i), "https", secret(u), true})
+		path := fmt.Sprintf("Subscribers.%s.PagerDuty[%d]", sev, i)
+		all = append(all, sub{fmt.Sprintf("%s-pagerduty-%d", prefix, i), "https", httpsSecret(path, u), true})
 	}
 	for i, u := range subs.Webhooks {
-		all = append(all, sub{fmt.Sprintf("%s-webhook-%d", prefix, i), "https", secret(u), false})
+		path := fmt.Sprintf("Subscribers.%s.Webhooks[%d]", sev, i)
+		all = append(all, sub{fmt.Sprintf("%s-webhook-%d", prefix, i), "https", httpsSecret(path, u), false})
 	}
 	for _, s := range all {
 		if _, err := sns.NewTopicSubscription(ctx, s.name, &sns.TopicSubscriptionArgs{
@@ -300,6 +302,22 @@ func subscribe(ctx *pulumi.Context, prefix string, topic *sns.Topic, subs Subscr
 // encrypted in the state and masked in every output.
 func secret(in pulumi.StringInput) pulumi.StringOutput {
 	return pulumi.ToSecret(in).(pulumi.StringOutput)
+}
+
+// httpsSecret is the endpoint of an "https" subscription: secret, and checked to be an
+// absolute https URL as soon as its value is known (in `pulumi preview` when it comes
+// from the config), because SNS refuses any other endpoint for the protocol only when
+// the subscription is created. Its value may be a secret, so the error names the
+// argument, never the value.
+func httpsSecret(path string, in pulumi.StringInput) pulumi.StringOutput {
+	return secret(in).ApplyT(func(v string) (string, error) {
+		var ps validate.Problems
+		validate.HTTPSURL(&ps, path, v)
+		if err := ps.Err("notify.TopicsArgs"); err != nil {
+			return "", err
+		}
+		return v, nil
+	}).(pulumi.StringOutput)
 }
 
 func topicName(prefix string, sev alerts.Severity) string { return prefix + "-" + string(sev) }

@@ -212,3 +212,41 @@ func TestInvalidArgsListEveryProblemAndCreateNothing(t *testing.T) {
 	assert.Contains(t, err.Error(), "Subscribers.critcal: is not a severity\n    hint: did you mean critical?")
 	assert.Empty(t, cloud.Resources(), "invalid args must create nothing, not even the component")
 }
+
+func TestASecretEndpointThatIsNotHTTPSFailsWithoutShowingIt(t *testing.T) {
+	for name, url := range map[string]string{
+		"plain http":     "http://hooks.example.com/services/T000/B000/XXXXXXXXXXXXXXXX",
+		"no scheme":      "hooks.example.com/services/T000/B000/XXXXXXXXXXXXXXXX",
+		"an e-mail":      "XXXXXXXXXXXXXXXX@example.com",
+		"https, no host": "https:///XXXXXXXXXXXXXXXX",
+	} {
+		t.Run(name, func(t *testing.T) {
+			args := validArgs()
+			args.Subscribers[alerts.Low] = Subscribers{Webhooks: []pulumi.StringInput{
+				pulumi.String(webhookURL),
+				pulumi.ToSecret(pulumi.String(url)).(pulumi.StringOutput),
+			}}
+			_, _, err := deploy(t, args)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "Subscribers.low.Webhooks[1]: must be an absolute https:// URL")
+			assert.NotContains(t, err.Error(), "XXXXXXXXXXXXXXXX", "the secret must not be in the error")
+			assert.NotContains(t, err.Error(), "Webhooks[0]", "a good endpoint is not reported")
+		})
+	}
+}
+
+func TestSecretEndpointsKeepTheirValueAndProtocol(t *testing.T) {
+	cloud, _, err := deploy(t, validArgs())
+	require.NoError(t, err)
+	for name, want := range map[string]string{
+		"notify-critical-pagerduty-0": pagerDutyURL,
+		"notify-medium-webhook-0":     webhookURL,
+	} {
+		r, ok := cloud.Named("aws:sns/topicSubscription:TopicSubscription", name)
+		require.True(t, ok)
+		endpoint := r.Inputs["endpoint"]
+		require.True(t, endpoint.IsSecret())
+		assert.Equal(t, want, endpoint.SecretValue().Element.StringValue(), "%s: the check passes the value through", name)
+		assert.Equal(t, "https", str(t, r, "protocol"))
+	}
+}
