@@ -52,7 +52,8 @@ type TopicsArgs struct {
 	// alias/<prefix>-notify. Required; letters, digits, hyphens and underscores.
 	NamePrefix string
 	// AccountID is the 12-digit AWS account that owns the topics. Only alarms and
-	// EventBridge rules of this account may publish. Required.
+	// EventBridge rules of this account may publish, besides the PublisherRoleARNs and
+	// the roles of this account granted with Topics.GrantPublish. Required.
 	AccountID string
 	// Region of the topics, such as eu-west-1. Required.
 	Region string
