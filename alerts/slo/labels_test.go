@@ -44,10 +44,19 @@ func TestLabelsVigilOrPrometheusSetAreRefused(t *testing.T) {
 	assert.Equal(t, []string{
 		`slos[0].labels.__name__: is not a label name vigil can add: "__name__"`,
 		`slos[0].labels.env-name: is not a label name vigil can add: "env-name"`,
-		`slos[0].labels.service: is not a label name vigil can add: "service"`,
+		`slos[0].labels.service: must be the SLO's service "api", got "x"`,
 		`slos[0].labels.sloth_id: is not a label name vigil can add: "sloth_id"`,
 		`slos[0].labels.vigil_tier: is not a label name vigil can add: "vigil_tier"`,
 	}, problems(t, s))
+
+	// The SLO's own service, repeated, agrees with what the alerts carry.
+	s.Labels = map[string]string{"service": "api"}
+	assert.Nil(t, problems(t, s))
+	f, err := Rules([]SLO{s})
+	require.NoError(t, err)
+	assert.Equal(t, "api", f.Groups[0].Rules[0].Labels["service"])
+	_, err = Options{Labels: map[string]string{"service": "api"}}.Rules([]SLO{availability()})
+	assert.ErrorContains(t, err, `options.labels.service: is not a label name vigil can add: "service"`, "one service for every SLO is no stack label")
 }
 
 func TestWholeSecondBucketsMatchBothSpellings(t *testing.T) {

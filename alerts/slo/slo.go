@@ -256,8 +256,13 @@ func (s SLO) validate(ps *validate.Problems, fp fieldPaths) {
 	if s.Alerting.Name != "" && !alertNameRe.MatchString(s.Alerting.Name) {
 		ps.Addf(fp.alertName, "letters, digits and _, such as CheckoutBudgetBurn", "must be a valid alert name, got %q", s.Alerting.Name)
 	}
-	for k := range s.Labels {
-		if !labelNameRe.MatchString(k) || reservedLabel(k) {
+	for k, v := range s.Labels {
+		switch {
+		case k == serviceLabel && v == s.Service:
+			// The alerts carry it anyway; on the recordings too it agrees.
+		case k == serviceLabel:
+			ps.Addf(fp.labels+"."+k, "remove it: vigil sets service to the SLO's service on every alert", "must be the SLO's service %q, got %q", s.Service, v)
+		case !labelNameRe.MatchString(k) || reservedLabel(k):
 			ps.Addf(fp.labels+"."+k, "sloth_*, vigil_*, __*, service and severity are set by vigil or Prometheus", "is not a label name vigil can add: %q", k)
 		}
 	}
@@ -265,7 +270,7 @@ func (s SLO) validate(ps *validate.Problems, fp fieldPaths) {
 
 // reservedLabel reports whether vigil or Prometheus sets label k on the SLO's rules
 // itself: an SLO's own value would be overwritten on the alerts only, so that its
-// alerts and recordings disagree.
+// alerts and recordings disagree. (An SLO may repeat its own service label.)
 func reservedLabel(k string) bool {
 	return strings.HasPrefix(k, "sloth_") || strings.HasPrefix(k, "vigil_") || strings.HasPrefix(k, "__") ||
 		k == "severity" || k == serviceLabel
