@@ -36,3 +36,27 @@ func ExampleRules() {
 	// page-slow high checkout availability: error budget burning 5.6x (page-slow)
 	// ticket-fast medium checkout availability: error budget burning 2.8x (ticket-fast)
 }
+
+// A stack's labels go on every rule, recordings included, and win over the SLO's
+// own: routing by environment does not depend on Prometheus's external labels.
+func ExampleOptions_Rules() {
+	rules, err := slo.Options{Labels: map[string]string{"environment": "prod"}}.Rules([]slo.SLO{{
+		Service:   "checkout",
+		Name:      "availability",
+		Objective: 99.9,
+		SLI:       slo.RatioSLI(`http_requests_total{service="checkout",code=~"5.."}`, `http_requests_total{service="checkout"}`, false),
+		Alerting:  slo.Alerting{RunbookURL: "https://runbooks.example.com/checkout#availability"},
+		Labels:    map[string]string{"environment": "dev", "team": "payments"},
+	}})
+	if err != nil {
+		panic(err)
+	}
+	for _, g := range rules.Groups {
+		r := g.Rules[0]
+		fmt.Println(r.Record+r.Alert, r.Labels["environment"], r.Labels["team"])
+	}
+	// Output:
+	// slo:sli_error:ratio_rate5m prod payments
+	// slo:objective:ratio prod payments
+	// ErrorBudgetBurn prod payments
+}

@@ -3,7 +3,9 @@
 // multi-burn-rate alerts whose burn factors follow from the SLO's period. Rule and
 // label names are Sloth's, so Sloth's dashboards work on them; unlike Sloth's
 // generator, this package is importable, reports every problem of every SLO at once,
-// and lets each alerting tier be switched off or given its own severity.
+// lets each alerting tier be switched off or given its own severity and budget
+// share, refuses tiers whose burn factor would fall below 1 (they would alert while
+// the SLO meets its objective), and records no NaN for windows without traffic.
 package slo
 
 import (
