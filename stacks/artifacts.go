@@ -65,6 +65,7 @@ func buildArtifacts(ps *validate.Problems, env *Environment) {
 	if len(env.SLOs) > 0 {
 		slos := make([]slo.SLO, len(env.SLOs))
 		for i, s := range env.SLOs {
+			// The stack's label wins over the file's (issue 7, item 6).
 			s.Labels = with(s.Labels, "environment", env.Stack)
 			slos[i] = s
 		}
@@ -80,11 +81,13 @@ func buildArtifacts(ps *validate.Problems, env *Environment) {
 	add(AlertmanagerPath, amYAML, err)
 }
 
+// with returns a copy of m with k set to v, whatever m held at k.
 func with(m map[string]string, k, v string) map[string]string {
-	out := map[string]string{k: v}
+	out := map[string]string{}
 	for key, val := range m {
 		out[key] = val
 	}
+	out[k] = v
 	return out
 }
 

@@ -131,3 +131,12 @@ func TestGeneratorPathsFollowTheItemsTheyCameFrom(t *testing.T) {
 		assert.False(t, ok, "%s is no config key", in)
 	}
 }
+
+// An OpenSLO file's own environment label must not override the stack's: its alerts
+// would fall to the catch-all receiver of another environment (issue 7, item 6).
+func TestTheStacksLabelsWinOverTheFiles(t *testing.T) {
+	file := map[string]string{"environment": "staging", "team": "reservations"}
+	got := with(file, "environment", "prod")
+	assert.Equal(t, map[string]string{"environment": "prod", "team": "reservations"}, got)
+	assert.Equal(t, "staging", file["environment"], "the caller's map is left alone")
+}
