@@ -51,8 +51,11 @@ type Publisher struct {
 // Validate returns one error listing every problem of the arguments, or nil.
 func (a *PublisherArgs) Validate() error {
 	var ps validate.Problems
-	if a.Topics == nil {
+	switch {
+	case a.Topics == nil:
 		ps.Add("Topics", "is required", "pass the *Topics that NewTopics returned")
+	case a.Topics.prefix == "":
+		ps.Add("Topics", "was not made by NewTopics", "pass the *Topics that NewTopics returned")
 	}
 	if a.Role == nil {
 		ps.Add("Role", "is required", "pass the name of the publishing IAM role, for example the Name output of an iam.Role")
@@ -104,7 +107,8 @@ func NewPublisher(ctx *pulumi.Context, name string, args *PublisherArgs, opts ..
 
 // GrantPublish lets the IAM role named role publish to the topics: it is NewPublisher
 // with these topics. This is the hook of the ECS platform component: it creates the
-// Alertmanager task role, then calls GrantPublish with the role's Name.
+// Alertmanager task role, then calls GrantPublish with the role's Name and
+// pulumi.Parent(itself), since opts go to the Publisher.
 func (t *Topics) GrantPublish(ctx *pulumi.Context, name string, role pulumi.StringInput, opts ...pulumi.ResourceOption) (*Publisher, error) {
 	return NewPublisher(ctx, name, &PublisherArgs{Topics: t, Role: role}, opts...)
 }

@@ -84,6 +84,32 @@ func TestInvalidPublisherArgsListEveryProblemAndCreateNothing(t *testing.T) {
 	_, found := cloud.Named(PublisherTypeToken, "nobody")
 	assert.False(t, found, "an invalid grant registers nothing")
 	assert.Empty(t, cloud.ByType("aws:iam/rolePolicy:RolePolicy"))
+
+	err = (&PublisherArgs{Topics: &Topics{}, Role: pulumi.String("r")}).Validate()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Topics: was not made by NewTopics")
+}
+
+func TestAGrantGoesWhereTheCallerParentsIt(t *testing.T) {
+	cloud, _, err := deployWith(t, devArgs(), func(ctx *pulumi.Context, topics *Topics) error {
+		var platform struct{ pulumi.ResourceState }
+		if err := ctx.RegisterComponentResource("vigil:platform:Test", "platform", &platform); err != nil {
+			return err
+		}
+		_, err := topics.GrantPublish(ctx, "platform-alertmanager", pulumi.String("alertmanager"), pulumi.Parent(&platform))
+		return err
+	})
+	require.NoError(t, err)
+	platform, ok := cloud.Named("vigil:platform:Test", "platform")
+	require.True(t, ok)
+	grant, ok := cloud.Named(PublisherTypeToken, "platform-alertmanager")
+	require.True(t, ok)
+	assert.Equal(t, platform.URN, grant.Parent)
+	policy, ok := cloud.Named("aws:iam/rolePolicy:RolePolicy", "platform-alertmanager-policy")
+	require.True(t, ok)
+	assert.Equal(t, grant.URN, policy.Parent)
+	assert.Equal(t, "alertmanager", str(t, policy, "role"))
+	assert.Equal(t, "vigil-dev-publish", str(t, policy, "name"))
 }
 
 func TestRolePolicyNamesFitIAMsLimit(t *testing.T) {
