@@ -141,3 +141,34 @@ func TestDelimitedPatternsAreRejectedWithTheirColumn(t *testing.T) {
 		{"Conditions after && must name the field.", "[a = 1 && = 2]", "column 11: expected the field name a after && or ||, got '='"},
 	})
 }
+
+// The Lambda REPORT line pattern of terraform-provider-aws issue 1779: a quoted value
+// with a colon, ..., and the memory used as the metric value.
+func TestDelimitedPatternOfALambdaReportLine(t *testing.T) {
+	const report = "REPORT RequestId: 3604209a-e9a3-11e6-939a-754dd98c7be3\tDuration: 12.34 ms\tBilled Duration: 100 ms \tMemory Size: 128 MB\tMax Memory Used: 18 MB"
+	p, err := Parse(`[reportLabel=REPORT, requestIdLabel="RequestId:", ..., maxMemoryUsedValue, maxMemoryUsedMbLabel]`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := NewMetricFilter(p, Transformation{MetricValue: "$maxMemoryUsedValue"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := f.Match(report)
+	if !r.Matched || r.Value == nil || *r.Value != 18 {
+		t.Fatalf("the REPORT line publishes 18 (MB used), got matched=%v value=%v", r.Matched, r.Value)
+	}
+	if r := f.Match("START RequestId: 3604209a-e9a3-11e6-939a-754dd98c7be3 Version: $LATEST"); r.Matched {
+		t.Fatal("a START line is not a REPORT line")
+	}
+}
+
+// A pattern that starts with [ is space-delimited: [ERROR] names one field and
+// matches any one-field event, not the text "[ERROR]". Quote it to search the text.
+func TestABracketedWordIsASpaceDelimitedPattern(t *testing.T) {
+	runMatchCases(t, []matchCase{
+		{"[ERROR] matches any event of one field.", "[ERROR]", "hello", true},
+		{"[ERROR] does not match a longer event, even one holding [ERROR].", "[ERROR]", "[ERROR] disk full", false},
+		{`"[ERROR]" searches the text.`, `"[ERROR]"`, "[ERROR] disk full", true},
+	})
+}

@@ -25,17 +25,24 @@
 //     guide only shows "A B" and "?A ?B"; AWS's CDK documents and emits exactly this
 //     grouping for anyTermGroup.
 //   - Unquoted terms with punctuation: the guide says they must be quoted, yet
-//     shows none rejected. Here "user-id:42" is split into its words (user, id, 42),
-//     which must all occur; a term with no letter or digit at all (":") is refused.
-//     Quote a phrase to match its punctuation.
+//     shows none rejected. Users report that an unquoted ORDER-ITEM-1 or
+//     request-id-123 finds nothing in events that hold it, while the quoted form
+//     works; that is what splitting at punctuation and reading a - before a word
+//     as an exclusion gives, so that is what this package does: "user:42" needs
+//     user and 42, "ORDER-ITEM-1" is ORDER without ITEM and without 1. A term with
+//     no letter or digit at all (":") is refused. Quote a phrase to match it as
+//     written.
 //   - Exclusion: the guide writes both ERROR -Exiting and "ERROR" - "Exiting"; both
 //     are exclusions here.
 //   - Regular expressions: one version of the page lists ':' among the allowed
 //     symbols and another does not, and the CDK's own example regex holds a space
 //     and a colon; both are allowed. ? is "zero or one" (one page says "zero or
 //     more", but its own colou?r example is the standard meaning). Escapes are \d
-//     \D \s \S \w \W and a backslash before an operator or symbol; parentheses and
-//     multi-byte characters are refused, as documented.
+//     \D \s \S \w \W, \xHH (which the page offers for characters that may not be
+//     written, such as \x28 for a parenthesis) and a backslash before an operator
+//     or symbol; parentheses and multi-byte characters are refused, as documented.
+//     The quota of two regular expressions per pattern is stated for JSON and
+//     space-delimited patterns; it is applied to text patterns too.
 //   - Wildcards in string values apply at the start and end only (*Event, Event*,
 //     *html*, *); a * in the middle is a literal star, as the JSON section says of
 //     Ev*ent. The same rule holds for space-delimited fields.
@@ -48,8 +55,10 @@
 //     property; a condition holds when it holds for any of them (NOT EXISTS: when
 //     none is reached).
 //   - Space-delimited conditions: the guide's [..., status_code = 4* && bytes > 1000]
-//     tests a field (bytes) it never declares; here a field's conditions may test
-//     that field only, so write [..., status_code = 4*, bytes > 1000]. The guide
+//     tests a field (bytes) it never declares, and the console answers "Invalid
+//     filter pattern" to it (awsdocs/amazon-cloudwatch-logs-user-guide issue 21);
+//     here a field's conditions may test that field only, so write
+//     [..., status_code = 4*, bytes > 1000]. The guide
 //     also says [w1!=ERROR&&w1!=WARN, w2] matches "ERROR WARN message"; it cannot
 //     (that line has three fields, and its first is ERROR), and here it matches
 //     none of the three example lines, while [w1=ERROR, w2] matching only "ERROR

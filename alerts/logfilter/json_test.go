@@ -167,3 +167,23 @@ func TestParseNumberAcceptsWhatTheGuideCallsANumber(t *testing.T) {
 		t.Errorf("10e-3 = %v, want 0.01", f)
 	}
 }
+
+// AWS Security Hub's CIS controls for CloudTrail (published by AWS) use these
+// metric filter patterns on CloudTrail events.
+func TestJSONPatternsOfTheCISCloudTrailControls(t *testing.T) {
+	const unauthorized = `{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }`
+	const consoleNoMFA = `{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") }`
+	const rootUse = `{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }`
+	runMatchCases(t, []matchCase{
+		{"An UnauthorizedOperation error code matches the suffix wildcard.", unauthorized, `{"errorCode": "Client.UnauthorizedOperation"}`, true},
+		{"An AccessDenied error code matches the prefix wildcard.", unauthorized, `{"errorCode": "AccessDeniedException"}`, true},
+		{"Another error code matches neither.", unauthorized, `{"errorCode": "ThrottlingException"}`, false},
+		{"A console login without MFA matches.", consoleNoMFA, `{"eventName": "ConsoleLogin", "additionalEventData": {"MFAUsed": "No"}}`, true},
+		{"A console login with MFA does not match.", consoleNoMFA, `{"eventName": "ConsoleLogin", "additionalEventData": {"MFAUsed": "Yes"}}`, false},
+		{"A console login without additionalEventData does not match (!= needs a value).", consoleNoMFA, `{"eventName": "ConsoleLogin"}`, false},
+		{"Root acting in person matches.", rootUse, `{"userIdentity": {"type": "Root"}, "eventType": "AwsApiCall"}`, true},
+		{"Root through a service does not match.", rootUse, `{"userIdentity": {"type": "Root", "invokedBy": "s3.amazonaws.com"}, "eventType": "AwsApiCall"}`, false},
+		{"A service event does not match.", rootUse, `{"userIdentity": {"type": "Root"}, "eventType": "AwsServiceEvent"}`, false},
+		{"An unquoted dotted value compares as a string.", `{ $.eventSource = organizations.amazonaws.com }`, `{"eventSource": "organizations.amazonaws.com"}`, true},
+	})
+}

@@ -20,7 +20,8 @@ const (
 )
 
 // compileRegex checks body (found at byte offset off of src) against the restricted
-// syntax and compiles it. ? means zero or one, as in every regex dialect: one version
+// syntax and compiles it. Besides \d \D \s \S \w \W and an escaped operator or
+// symbol, \xHH names a character by its hexadecimal code. ? means zero or one, as in every regex dialect: one version
 // of the AWS page says "zero or more", but its own example %colou?r% only makes sense
 // as zero or one.
 func compileRegex(src string, off int, body string) (*regexp.Regexp, error) {
@@ -37,11 +38,20 @@ func compileRegex(src string, off int, body string) (*regexp.Regexp, error) {
 			return nil, errorAt(src, off+i, "parentheses are not supported in a regular expression (CloudWatch Logs has no subpatterns); use [...] or | instead")
 		case c == '\\':
 			if i+1 >= len(body) {
-				return nil, errorAt(src, off+i, `a regular expression cannot end with \: expected \d, \D, \s, \S, \w, \W or an escaped operator`)
+				return nil, errorAt(src, off+i, `a regular expression cannot end with \: expected \d, \D, \s, \S, \w, \W, \xHH or an escaped operator`)
 			}
 			n := body[i+1]
+			if n == 'x' {
+				// \xHH: the guide's way to match a character that may not be
+				// written, such as \x28 for "(".
+				if !isHex(body, i+2) || !isHex(body, i+3) {
+					return nil, errorAt(src, off+i, `\x must be followed by two hexadecimal digits, as in \x28 for "("`)
+				}
+				i += 3
+				continue
+			}
 			if strings.IndexByte(regexClasses, n) < 0 && strings.IndexByte(regexOperators, n) < 0 && (n == ' ' || strings.IndexByte(regexSymbols, n) < 0) {
-				return nil, errorAt(src, off+i, `\%s is not supported in a regular expression: expected \d, \D, \s, \S, \w, \W or an escaped operator such as \. or \[`, describeRaw(body, i+1))
+				return nil, errorAt(src, off+i, `\%s is not supported in a regular expression: expected \d, \D, \s, \S, \w, \W, \xHH or an escaped operator such as \. or \[`, describeRaw(body, i+1))
 			}
 			i++
 		case strings.IndexByte(regexOperators, c) >= 0:
@@ -62,6 +72,14 @@ func compileRegex(src string, off int, body string) (*regexp.Regexp, error) {
 		return nil, errorAt(src, off, "invalid regular expression: %s", msg)
 	}
 	return re, nil
+}
+
+func isHex(s string, i int) bool {
+	if i >= len(s) {
+		return false
+	}
+	c := s[i]
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
 
 // describeRaw is describe without the quotes, for text after a backslash.

@@ -17,7 +17,7 @@ type textPattern struct {
 // term is one condition of a text pattern.
 type term struct {
 	// words must all occur in the event (case-sensitively, anywhere, even inside a
-	// longer word). A quoted phrase is a single word, spaces and punctuation included.
+	// longer word). A quoted phrase is one word, spaces and punctuation included.
 	words   []string
 	re      *regexp.Regexp
 	exclude bool
@@ -83,12 +83,14 @@ func (ps *parser) parseText() (*textPattern, error) {
 				return nil, ps.errorf("expected a term to exclude after -, got %s", describe(ps.src, ps.pos))
 			}
 		}
-		t, err := ps.textTerm()
+		terms, err := ps.textTerm()
 		if err != nil {
 			return nil, err
 		}
-		t.exclude = exclude
-		cur = append(cur, t)
+		for _, t := range terms {
+			t.exclude = t.exclude || exclude
+			cur = append(cur, t)
+		}
 	}
 	if len(cur) > 0 {
 		tp.groups = append(tp.groups, cur)
@@ -96,42 +98,62 @@ func (ps *parser) parseText() (*textPattern, error) {
 	return tp, nil
 }
 
-// textTerm reads a quoted phrase, a %regex% or a bare term. A bare term that holds
-// punctuation ("user-id:42") is split into its words (user, id, 42), which must all
-// occur: the guide says such terms must be quoted, and a quoted phrase is how to
-// match the punctuation too.
-func (ps *parser) textTerm() (term, error) {
+// textTerm reads a quoted phrase, a %regex% or a bare term. The guide asks for terms
+// with punctuation to be quoted; unquoted, CloudWatch Logs splits them into words
+// and reads a - before a word as an exclusion, which is why an unquoted
+// request-id-123 finds nothing in an event that holds it (see textWords).
+func (ps *parser) textTerm() ([]term, error) {
 	switch ps.peek() {
 	case '"':
 		s, err := ps.quoted()
 		if err != nil {
-			return term{}, err
+			return nil, err
 		}
 		if !ps.eof() && !isSpace(ps.peek()) {
-			return term{}, ps.errorf("expected a blank after the closing quote, got %s", describe(ps.src, ps.pos))
+			return nil, ps.errorf("expected a blank after the closing quote, got %s", describe(ps.src, ps.pos))
 		}
-		return term{words: []string{s}}, nil
+		return []term{{words: []string{s}}}, nil
 	case '%':
 		re, err := ps.regex()
 		if err != nil {
-			return term{}, err
+			return nil, err
 		}
 		if !ps.eof() && !isSpace(ps.peek()) {
-			return term{}, ps.errorf("expected a blank after the closing %%, got %s", describe(ps.src, ps.pos))
+			return nil, ps.errorf("expected a blank after the closing %%, got %s", describe(ps.src, ps.pos))
 		}
-		return term{re: re}, nil
+		return []term{{re: re}}, nil
 	}
 	start := ps.pos
 	for !ps.eof() && !isSpace(ps.peek()) {
 		ps.pos++
 	}
 	raw := ps.src[start:ps.pos]
-	var words []string
-	for _, w := range strings.FieldsFunc(raw, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_' }) {
-		words = append(words, w)
+	terms := textWords(raw)
+	if len(terms) == 0 {
+		return nil, errorAt(ps.src, start, "the term %q has no letters or digits: quote it to match punctuation, as in \"%s\"", raw, raw)
 	}
-	if len(words) == 0 {
-		return term{}, errorAt(ps.src, start, "the term %q has no letters or digits: quote it to match punctuation, as in \"%s\"", raw, raw)
+	return terms, nil
+}
+
+// textWords splits an unquoted term at every character that is not a letter, digit
+// or _: "user:42" is user and 42, both required; a - before a word excludes it, so
+// "ORDER-ITEM-1" is ORDER, not ITEM, not 1.
+func textWords(raw string) []term {
+	var out []term
+	exclude := false
+	word := -1
+	for i, r := range raw + " " {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' {
+			if word < 0 {
+				word = i
+			}
+			continue
+		}
+		if word >= 0 {
+			out = append(out, term{words: []string{raw[word:i]}, exclude: exclude})
+			word = -1
+		}
+		exclude = r == '-'
 	}
-	return term{words: words}, nil
+	return out
 }

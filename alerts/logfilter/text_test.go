@@ -58,9 +58,20 @@ func TestTextPatternsMatchTheGuidesExamples(t *testing.T) {
 		{"A ?B is A or B: neither does not match.", "ERROR ?WARN", "INFO message", false},
 		{"An exclusion applies within its alternative only.", "?ERROR -timeout ?FATAL", "FATAL timeout", true},
 		{"An exclusion drops its own alternative.", "?ERROR -timeout ?FATAL", "ERROR timeout", false},
-		// Reading chosen: unquoted punctuation splits a term into words.
-		{"An unquoted term with punctuation needs each of its words.", "user-id:42", "id 42 for user", true},
-		{"An unquoted term with punctuation fails when a word is missing.", "user-id:42", "user 42", false},
+		// Unquoted punctuation splits a term into words, and a - inside excludes the
+		// next word: awslogs issue 381 (ORDER-ITEM-1 finds nothing unquoted, and its
+		// events when quoted) and cloudash issue 84 (request-id-123-something).
+		{"An unquoted term with punctuation needs each of its words.", "user:42", "42 for user", true},
+		{"An unquoted term with punctuation fails when a word is missing.", "user:42", "user 7", false},
+		{"A - inside an unquoted term excludes the next word, so ORDER-ITEM-1 misses its own event.", "ORDER-ITEM-1", "processing ORDER-ITEM-1 now", false},
+		{"Quoted, ORDER-ITEM-1 finds its event.", `"ORDER-ITEM-1"`, "processing ORDER-ITEM-1 now", true},
+		{"Unquoted ORDER-ITEM-1 is ORDER without ITEM and 1.", "ORDER-ITEM-1", "ORDER received", true},
+		{"A leading - with inner dashes excludes every word.", "-debug-trace", "debug only", false},
+		{"A leading - with inner dashes keeps events with none of the words.", "-debug-trace", "info", true},
+		// The Serverless Framework's subscription filter: quoted phrases with escaped quotes.
+		{"An escaped quote inside a ?phrase matches a JSON fragment.", `?"\"origin\":\"sls-agent\"" ?"REPORT RequestId: "`, `{"origin":"sls-agent","x":1}`, true},
+		{"The second ?phrase matches a Lambda REPORT line.", `?"\"origin\":\"sls-agent\"" ?"REPORT RequestId: "`, "REPORT RequestId: 8f5 Duration: 1 ms", true},
+		{"Neither ?phrase matches other lines.", `?"\"origin\":\"sls-agent\"" ?"REPORT RequestId: "`, "START RequestId: 8f5", false},
 		{"Unicode letters stay inside a word.", "café", "un café noir", true},
 		// Guide, regex: %AUTHORIZED% matches both sample events.
 		{"%AUTHORIZED% matches UNAUTHORIZED REQUEST.", "%AUTHORIZED%", "[ERROR 401] UNAUTHORIZED REQUEST", true},
