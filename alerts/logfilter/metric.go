@@ -139,6 +139,10 @@ func NewMetricFilter(p *Pattern, t Transformation) (*MetricFilter, error) {
 	}
 	sort.Strings(names)
 	for _, k := range names {
+		if n := len([]rune(k)); n < 1 || n > 255 {
+			problems = append(problems, fmt.Sprintf("dimension %q: names are 1 to 255 characters, got %d", k, n))
+			continue
+		}
 		ref, err := p.valueRef(t.Dimensions[k], false)
 		if err != nil {
 			problems = append(problems, fmt.Sprintf("dimension %q: %s", k, err))

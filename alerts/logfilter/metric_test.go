@@ -135,6 +135,10 @@ func TestMetricTransformationsThatCannotWorkAreRejected(t *testing.T) {
 			[]string{"dimensions and a default value are mutually exclusive: drop one"}},
 		{"A text pattern does not support dimensions.", `?ERROR ?WARN`, Transformation{MetricValue: "1", Dimensions: map[string]string{"Cluster": "$cluster"}},
 			[]string{"a text pattern does not support dimensions: use a JSON or space-delimited pattern"}},
+		{"A dimension needs a name.", `[ip, bytes]`, Transformation{MetricValue: "$bytes", Dimensions: map[string]string{"": "$ip"}},
+			[]string{`dimension "": names are 1 to 255 characters, got 0`}},
+		{"A dimension name of 256 characters is too long.", `[ip, bytes]`, Transformation{MetricValue: "$bytes", Dimensions: map[string]string{strings.Repeat("d", 256): "$ip"}},
+			[]string{`dimension "` + strings.Repeat("d", 256) + `": names are 1 to 255 characters, got 256`}},
 		{"At most three dimensions, and each is checked.", `[a, b, c, d]`, Transformation{Dimensions: map[string]string{"A": "$a", "B": "$b", "C": "$c", "D": "$e"}},
 			[]string{"dimensions: at most 3 are allowed, got 4", "dimension \"D\": $e is not a field of the pattern [a, b, c, d]"}},
 	}
@@ -158,6 +162,9 @@ func TestMetricTransformationsThatCannotWorkAreRejected(t *testing.T) {
 	p, _ := Parse(`[a, b, c, d]`)
 	if _, err := NewMetricFilter(p, Transformation{MetricValue: "1" + strings.Repeat("0", 99), Dimensions: map[string]string{"A": "$a", "B": "$b", "C": "$c"}}); err != nil {
 		t.Fatalf("3 dimensions and a 100-character value are within the limits: %v", err)
+	}
+	if _, err := NewMetricFilter(p, Transformation{MetricValue: "$a", Dimensions: map[string]string{strings.Repeat("d", 255): "$b"}}); err != nil {
+		t.Fatalf("a dimension name of 255 characters is within the limit: %v", err)
 	}
 	if _, err := NewMetricFilter(p, Transformation{MetricValue: "$a", DefaultValue: ptr(0)}); err != nil {
 		t.Fatalf("a default value without dimensions is fine: %v", err)

@@ -97,6 +97,10 @@ func TestTextPatternsMatchTheGuidesExamples(t *testing.T) {
 		{"a{3,5} refuses six a.", "%^a{3,5}$%", "aaaaaa", false},
 		{"A regex may be combined with terms: both hold.", `ERROR %code=\d+%`, "ERROR code=42", true},
 		{"A regex may be combined with terms: regex fails.", `ERROR %code=\d+%`, "ERROR code=x", false},
+		{"A regex may be excluded: the excluded regex matches.", `ERROR -%health\w*%`, "ERROR healthcheck failed", false},
+		{"A regex may be excluded: the excluded regex does not match.", `ERROR -%health\w*%`, "ERROR disk full", true},
+		{"Regexes may be alternatives.", `?%^5\d\d% ?%timeout%`, "read timeout", true},
+		{"Regex alternatives fail together.", `?%^5\d\d% ?%timeout%`, "200 OK", false},
 		{"A regex may hold a space and a colon, as in the CDK's own example.", "%bind: address already in use%", "listen tcp: bind: address already in use", true},
 	})
 }
