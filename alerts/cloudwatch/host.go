@@ -85,6 +85,7 @@ func buildHostGroup(ps *validate.Problems, o Options, h HostGroup) ([]Alarm, Age
 		for j := range done {
 			if p := done[j].Dimensions["path"]; done[j].Slug == "host-disk-used" && len(paths) > 1 {
 				done[j].Name += "-" + mountSlug(p)
+				done[j].Resource += "-" + mountSlug(p)
 			}
 		}
 		out = append(out, done...)
