@@ -1,8 +1,8 @@
 package logfilter
 
 import (
-	"bytes"
 	"encoding/json"
+	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -113,7 +113,8 @@ func compare(a float64, op string, b float64) bool {
 	return false
 }
 
-// decodeJSON decodes an event; ok is false when it is not one JSON value.
+// decodeJSON decodes an event; ok is false when it is not exactly one JSON object or
+// array (leading and trailing blanks aside).
 func decodeJSON(event string) (any, bool) {
 	s := strings.TrimSpace(event)
 	if s == "" || (s[0] != '{' && s[0] != '[') {
@@ -125,11 +126,7 @@ func decodeJSON(event string) (any, bool) {
 	if err := dec.Decode(&v); err != nil {
 		return nil, false
 	}
-	var rest bytes.Buffer
-	if _, err := rest.ReadFrom(dec.Buffered()); err == nil && strings.TrimSpace(rest.String()) != "" {
-		return nil, false
-	}
-	if dec.More() {
+	if _, err := dec.Token(); err != io.EOF {
 		return nil, false
 	}
 	return v, true

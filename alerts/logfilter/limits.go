@@ -131,9 +131,11 @@ func CheckMetricFilter(ps *validate.Problems, path string, f MetricFilterSpec) *
 			validate.OneOf(ps, mp+".unit", m.Unit, Units)
 		}
 		if p != nil {
-			if _, err := NewMetricFilter(p, m.Transformation); err != nil {
-				ps.Add(mp, strings.TrimPrefix(err.Error(), fmt.Sprintf("metric transformation of pattern %q: ", p.src)),
-					"a metric value or dimension must name a field the pattern gives")
+			var te *TransformationError
+			if _, err := NewMetricFilter(p, m.Transformation); errors.As(err, &te) {
+				for _, fp := range te.Problems {
+					ps.Add(mp+"."+fp.Field, fp.Message, "")
+				}
 			}
 		} else if n := utf8.RuneCountInString(m.MetricValue); n > MaxMetricValueLength {
 			ps.Addf(mp+".metricValue", "", "must be at most %d characters, got %d", MaxMetricValueLength, n)

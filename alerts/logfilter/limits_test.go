@@ -134,8 +134,11 @@ func TestCheckMetricFilterBoundaries(t *testing.T) {
 		{"A metric name with $ is refused.", func(f *MetricFilterSpec) { f.Metrics[0].Name = "cost$" }, `f.metrics[0].name: must be a CloudWatch metric name, got "cost$"`},
 		{"Zero metric transformations are refused.", func(f *MetricFilterSpec) { f.Metrics = nil }, "f.metrics: a metric filter takes exactly one metric transformation, got 0"},
 		{"An empty unit is left unset.", func(f *MetricFilterSpec) { f.Metrics[0].Unit = "" }, ""},
-		{"A metric value the pattern cannot give is refused.", func(f *MetricFilterSpec) { f.Metrics[0].MetricValue = "$latency" }, "f.metrics[0]: metric value: $latency is not a field of the pattern [ip, id, user, timestamp, request, status_code=5*, size]"},
+		{"A metric value the pattern cannot give is refused.", func(f *MetricFilterSpec) { f.Metrics[0].MetricValue = "$latency" }, "f.metrics[0].metricValue: $latency is not a field of the pattern [ip, id, user, timestamp, request, status_code=5*, size]"},
 		{"The empty pattern is accepted.", func(f *MetricFilterSpec) { f.Pattern = "" }, ""},
+		{"Each problem of a transformation has its own path.", func(f *MetricFilterSpec) { f.Metrics[0].Dimensions = map[string]string{"Client": "$nope"} },
+			"f.metrics[0].dimensions: dimensions and a default value are mutually exclusive: drop one\n" +
+				"f.metrics[0].dimensions.Client: $nope is not a field of the pattern [ip, id, user, timestamp, request, status_code=5*, size]"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -103,35 +103,59 @@ type valueRef struct {
 	pos     int    // 7 for "$7", else 0
 }
 
-// NewMetricFilter checks t against p and returns the filter, or an error that lists
-// every problem at once.
+// FieldProblem is one thing wrong with a field of a Transformation.
+type FieldProblem struct {
+	// Field is "metricValue", "dimensions" or "dimensions.<name>".
+	Field   string
+	Message string
+}
+
+// TransformationError lists every problem of a transformation at once.
+type TransformationError struct {
+	Pattern  string
+	Problems []FieldProblem
+}
+
+func (e *TransformationError) Error() string {
+	parts := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		parts[i] = p.Field + ": " + p.Message
+	}
+	return fmt.Sprintf("metric transformation of pattern %q: %s", e.Pattern, strings.Join(parts, "; "))
+}
+
+// NewMetricFilter checks t against p and returns the filter, or a
+// *TransformationError that lists every problem at once.
 func NewMetricFilter(p *Pattern, t Transformation) (*MetricFilter, error) {
 	f := &MetricFilter{pattern: p, def: t.DefaultValue}
-	var problems []string
+	var problems []FieldProblem
+	add := func(field, format string, args ...any) {
+		problems = append(problems, FieldProblem{Field: field, Message: fmt.Sprintf(format, args...)})
+	}
 	mv := t.MetricValue
 	if mv == "" {
 		mv = "1"
 	}
 	if n := len([]rune(mv)); n > 100 {
-		problems = append(problems, fmt.Sprintf("metric value: must be at most 100 characters, got %d", n))
+		add("metricValue", "must be at most %d characters, got %d", MaxMetricValueLength, n)
 	} else if ref, err := p.valueRef(mv, true); err != nil {
-		problems = append(problems, "metric value: "+err.Error())
+		add("metricValue", "%s", err)
 	} else {
 		f.value = ref
 	}
 	if len(t.Dimensions) > 0 && t.DefaultValue != nil {
 		// PutMetricFilter answers "dimensions and default value are mutually
 		// exclusive properties".
-		problems = append(problems, "dimensions and a default value are mutually exclusive: drop one")
+		add("dimensions", "dimensions and a default value are mutually exclusive: drop one")
 	}
 	if len(t.Dimensions) > 0 && p.kind == Text {
 		// PutMetricFilter answers "The specified filter pattern does not support
 		// dimensions" for text patterns.
-		problems = append(problems, "a text pattern does not support dimensions: use a JSON or space-delimited pattern")
+		add("dimensions", "a text pattern does not support dimensions: use a JSON or space-delimited pattern")
 		t.Dimensions = nil
 	}
 	if len(t.Dimensions) > MaxDimensions {
-		problems = append(problems, fmt.Sprintf("dimensions: at most %d are allowed, got %d", MaxDimensions, len(t.Dimensions)))
+		add("dimensions", "at most %d are allowed, got %d", MaxDimensions, len(t.Dimensions))
 	}
 	names := make([]string, 0, len(t.Dimensions))
 	for k := range t.Dimensions {
@@ -140,18 +164,18 @@ func NewMetricFilter(p *Pattern, t Transformation) (*MetricFilter, error) {
 	sort.Strings(names)
 	for _, k := range names {
 		if n := len([]rune(k)); n < 1 || n > 255 {
-			problems = append(problems, fmt.Sprintf("dimension %q: names are 1 to 255 characters, got %d", k, n))
+			add("dimensions."+k, "dimension names are 1 to 255 characters, got %d", n)
 			continue
 		}
 		ref, err := p.valueRef(t.Dimensions[k], false)
 		if err != nil {
-			problems = append(problems, fmt.Sprintf("dimension %q: %s", k, err))
+			add("dimensions."+k, "%s", err)
 			continue
 		}
 		f.dims = append(f.dims, dimension{name: k, ref: ref})
 	}
 	if len(problems) > 0 {
-		return nil, fmt.Errorf("metric transformation of pattern %q: %s", p.src, strings.Join(problems, "; "))
+		return nil, &TransformationError{Pattern: p.src, Problems: problems}
 	}
 	return f, nil
 }
