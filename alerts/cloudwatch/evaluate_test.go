@@ -164,3 +164,20 @@ func TestBreachesComparesWithTheThresholdOrTheBand(t *testing.T) {
 		assert.Equal(t, c.want, Breaches(Alarm{Comparison: c.cmp, ThresholdMetricID: "ad1"}, d), "%v %s [10, 20]", c.v, c.cmp)
 	}
 }
+
+// A day of one-minute datapoints through a 3 of 5 alarm: go test -bench Evaluate.
+func BenchmarkEvaluateADayOfMinutes(b *testing.B) {
+	a := Alarm{Threshold: 3, Comparison: GreaterThan, Period: 60, EvaluationPeriods: 5, DatapointsToAlarm: 3}
+	s := Series{Start: t0}
+	for k := 0; k < 1440; k++ {
+		d := Datapoint{Value: float64(k % 7)}
+		if k%11 == 0 {
+			d = Gap
+		}
+		s.Points = append(s.Points, d)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		Evaluate(a, s)
+	}
+}
