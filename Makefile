@@ -58,6 +58,8 @@ init-stack:
 bench:
 	go test ./cmd/vigil -run '^$$' -bench Plan -benchmem
 
-## golden: rewrite the golden files after a deliberate change (then read the diff)
+## golden: rewrite the golden files after a deliberate change (then read the diff), in
+## every package whose tests declare the -update flag
+GOLDEN = $(sort $(patsubst %/,%,$(dir $(shell grep -rl --include='*_test.go' 'flag\.Bool."update"' . 2>/dev/null))))
 golden:
-	go test ./cmd/vigil ./alerts/slo ./alerts/catalog ./alerts/routing -update
+	go test $(filter-out ./examples/%,$(GOLDEN)) -update
