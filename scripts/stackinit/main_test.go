@@ -164,3 +164,33 @@ func withoutSecure(v any) any {
 	}
 	return v
 }
+
+// README's "Using it for real" lists the secrets init-stack sets for each sample; the
+// list must be what the samples hold today.
+func TestTheReadmeListsTheSecretsOfEachSample(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	listed := map[string][]string{}
+	sample := ""
+	command := regexp.MustCompile(`^pulumi config set --stack staging --secret --path '([^']+)'`)
+	for _, line := range strings.Split(string(readme), "\n") {
+		if s, ok := strings.CutPrefix(line, "# SAMPLE="); ok {
+			sample = s
+			continue
+		}
+		if line == "```" {
+			sample = ""
+		}
+		if m := command.FindStringSubmatch(line); m != nil && sample != "" {
+			listed[sample] = append(listed[sample], m[1])
+		}
+	}
+	require.NotEmpty(t, listed, "README has no # SAMPLE= lists")
+	for _, s := range []string{"dev", "prod"} {
+		src, err := os.ReadFile("../../Pulumi." + s + ".yaml")
+		require.NoError(t, err)
+		res, err := Strip(src, Options{Project: "vigil"})
+		require.NoError(t, err)
+		assert.Equal(t, res.Paths, listed[s], "README's list for SAMPLE=%s", s)
+	}
+}
