@@ -145,9 +145,11 @@ func TestInitStackRefusesWhatWouldLoseWork(t *testing.T) {
 		want  string
 	}{
 		"An existing stack file is not overwritten.": {
-			setup: func(dir string) { os.WriteFile(filepath.Join(dir, "Pulumi.staging.yaml"), []byte("config: {}\n"), 0o644) },
-			args:  []string{"--from", "prod", "staging"},
-			want:  "Pulumi.staging.yaml exists; pass --force to overwrite it",
+			setup: func(dir string) {
+				os.WriteFile(filepath.Join(dir, "Pulumi.staging.yaml"), []byte("config: {}\n"), 0o644)
+			},
+			args: []string{"--from", "prod", "staging"},
+			want: "Pulumi.staging.yaml exists; pass --force to overwrite it",
 		},
 		"A sample that is already a real stack is not rewritten in place.": {
 			setup: func(dir string) {
