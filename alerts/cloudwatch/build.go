@@ -24,6 +24,9 @@ type Options struct {
 	RunbookBaseURL string
 	// Tags are set on every alarm and health check. Defaults to none.
 	Tags map[string]string
+	// Region is the stack's region. Optional: when it is us-east-1, the uptime alarms
+	// live in the stack's region and join their service's composite alarm.
+	Region string
 }
 
 func (o Options) check(ps *validate.Problems) {
@@ -39,6 +42,9 @@ func (o Options) check(ps *validate.Problems) {
 		}
 	}
 	validate.Tags(ps, "Options.Tags", o.Tags)
+	if o.Region != "" {
+		validate.Region(ps, "Options.Region", o.Region)
+	}
 }
 
 // Override changes one kind of alarm of one item (or, merged with MergeOverrides, of

@@ -91,12 +91,13 @@ func pathOr(p, list string, k int) string {
 
 // serviceHealth builds the service's composite alarm over its critical alarms of the
 // stack's region, and marks those quiet in alarms so that an outage notifies once.
-// Alarms of another region (the Route 53 uptime alarm in us-east-1) cannot be
-// children: a composite names alarms of its own region only, so they notify alone.
+// Alarms of another region (the Route 53 uptime alarm in us-east-1, unless the stack
+// is there) cannot be children: a composite names alarms of its own region only, so
+// they notify alone.
 func serviceHealth(o Options, svc Service, alarms []Alarm) (CompositeAlarm, bool) {
 	var children []string
 	for k := range alarms {
-		if alarms[k].Severity == alerts.Critical && alarms[k].Region == "" {
+		if alarms[k].Severity == alerts.Critical && (alarms[k].Region == "" || alarms[k].Region == o.Region) {
 			alarms[k].Quiet = true
 			children = append(children, alarms[k].Name)
 		}

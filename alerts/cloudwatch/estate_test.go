@@ -392,3 +392,36 @@ func TestDetectionReportListsEveryAlarm(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, string(want), got, "run go test ./alerts/cloudwatch -update and read the diff")
 }
+
+func TestTheCompositeFollowsSeverityOverridesAndTheStacksRegion(t *testing.T) {
+	e := sampleEstate()
+	e.Services[0].Overrides = Overrides{
+		"ecs-cpu-critical":        {Severity: alerts.High},     // no longer covered: notifies alone
+		"ecs-tasks-below-desired": {Severity: alerts.Critical}, // now covered
+	}
+	s, err := Build(e)
+	require.NoError(t, err)
+	require.Len(t, s.Composites, 1)
+	assert.Equal(t, []string{"vigil-prod-api-ecs-memory-critical", "vigil-prod-api-ecs-tasks-below-desired", "vigil-prod-api-ecs-no-running-tasks", "vigil-prod-api-lb-no-healthy-host"}, s.Composites[0].Children)
+	assert.False(t, bySlug(s)["ecs-cpu-critical"].Quiet)
+	assert.True(t, bySlug(s)["ecs-tasks-below-desired"].Quiet)
+
+	// In a us-east-1 stack the uptime alarm is local and joins the composite.
+	e = sampleEstate()
+	e.Options.Region = "us-east-1"
+	s, err = Build(e)
+	require.NoError(t, err)
+	assert.Contains(t, s.Composites[0].Children, "vigil-prod-api-uptime-check-failed")
+	assert.True(t, bySlug(s)["uptime-check-failed"].Quiet)
+
+	// Without critical alarms there is no composite.
+	e = sampleEstate()
+	e.Services[0].HealthCheckURL = ""
+	e.Services[0].Overrides = Overrides{}
+	for _, slug := range []string{"ecs-cpu-critical", "ecs-memory-critical", "ecs-no-running-tasks", "lb-no-healthy-host"} {
+		e.Services[0].Overrides[slug] = Override{Disabled: true}
+	}
+	s, err = Build(e)
+	require.NoError(t, err)
+	assert.Empty(t, s.Composites)
+}
