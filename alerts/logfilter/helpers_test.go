@@ -58,3 +58,45 @@ func runErrorCases(t *testing.T, cases []errorCase) {
 		})
 	}
 }
+
+func TestParseRecognisesTheSyntaxByItsFirstCharacter(t *testing.T) {
+	cases := []struct {
+		pattern  string
+		kind     Kind
+		name     string
+		everyone bool
+	}{
+		{"", Text, "text", true},
+		{"  \t", Text, "text", true},
+		{"ERROR", Text, "text", false},
+		{`  { $.a = 1 }`, JSON, "JSON", false},
+		{`[a, b]`, Delimited, "space-delimited", false},
+		{`"[a, b]"`, Text, "text", false},
+	}
+	for _, tc := range cases {
+		p, err := Parse(tc.pattern)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", tc.pattern, err)
+		}
+		if p.Kind() != tc.kind || p.Kind().String() != tc.name {
+			t.Errorf("Parse(%q).Kind() = %s, want %s", tc.pattern, p.Kind(), tc.name)
+		}
+		if p.MatchesEverything() != tc.everyone {
+			t.Errorf("Parse(%q).MatchesEverything() = %v, want %v", tc.pattern, p.MatchesEverything(), tc.everyone)
+		}
+		if p.String() != tc.pattern {
+			t.Errorf("Parse(%q).String() = %q", tc.pattern, p.String())
+		}
+	}
+}
+
+func TestSyntaxErrorColumnsCountCharactersNotBytes(t *testing.T) {
+	_, err := Parse(`"café" ?`)
+	if err == nil || err.Error() != "column 9: expected a term right after ?, got the end of the pattern" {
+		t.Fatalf("got %v", err)
+	}
+	se := err.(*SyntaxError)
+	if se.Column != 9 || se.Msg != "expected a term right after ?, got the end of the pattern" {
+		t.Fatalf("got column %d, message %q", se.Column, se.Msg)
+	}
+}
