@@ -219,3 +219,32 @@ func mustNamed(t *testing.T, c *Cloud, token, name string) Resource {
 	require.True(t, ok, "no %s named %s", token, name)
 	return r
 }
+
+func TestAGrandchildsURNNamesTheTypesOfItsParents(t *testing.T) {
+	var got Outputs
+	cloud, err := Run(func(ctx *pulumi.Context) error {
+		var outer, inner component
+		if err := ctx.RegisterComponentResource("team:estate:Estate", "payments", &outer); err != nil {
+			return err
+		}
+		if err := ctx.RegisterComponentResource("vigil:notify:Topics", "payments-notify", &inner, pulumi.Parent(&outer)); err != nil {
+			return err
+		}
+		var topic custom
+		if err := ctx.RegisterResource("aws:sns/topic:Topic", "payments-notify-low", pulumi.Map{"name": pulumi.String("low")}, &topic, pulumi.Parent(&inner)); err != nil {
+			return err
+		}
+		got.Capture("topic", topic.URN())
+		got.Capture("inner", inner.URN())
+		return nil
+	}, WithProject("p"), WithStack("s"))
+	require.NoError(t, err)
+	urn, err := got.Get("topic")
+	require.NoError(t, err)
+	topic := mustNamed(t, cloud, "aws:sns/topic:Topic", "payments-notify-low")
+	assert.Equal(t, urn, topic.URN)
+	assert.Equal(t, "urn:pulumi:s::p::team:estate:Estate$vigil:notify:Topics$aws:sns/topic:Topic::payments-notify-low", topic.URN)
+	inner, err := got.Get("inner")
+	require.NoError(t, err)
+	assert.Equal(t, inner, topic.Parent)
+}
