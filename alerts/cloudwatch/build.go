@@ -98,6 +98,13 @@ func finish(ps *validate.Problems, o Options, path, resource, service string, ov
 	for _, a := range alarms {
 		slugs = append(slugs, a.Slug)
 	}
+	checkOverrides(ps, path, ov, slugs)
+	return apply(o, path, resource, service, ov, alarms)
+}
+
+// checkOverrides reports override keys that name no alarm of the item, and bad
+// severities.
+func checkOverrides(ps *validate.Problems, path string, ov Overrides, slugs []string) {
 	for _, k := range slices.Sorted(maps.Keys(ov)) {
 		if !slices.Contains(slugs, k) {
 			ps.Addf(path+".alarms."+k, validate.UnknownHint(k, slugs), "is not an alarm of this item")
@@ -106,6 +113,10 @@ func finish(ps *validate.Problems, o Options, path, resource, service string, ov
 			ps.Addf(path+".alarms."+k+".severity", validate.UnknownHint(string(s), sevNames()), "must be one of critical, high, medium, low, got %q", s)
 		}
 	}
+}
+
+// apply applies the overrides and fills in name, runbook, description, tags and path.
+func apply(o Options, path, resource, service string, ov Overrides, alarms []Alarm) []Alarm {
 	var out []Alarm
 	for _, a := range alarms {
 		if v, ok := ov[a.Slug]; ok {

@@ -425,3 +425,36 @@ func TestTheCompositeFollowsSeverityOverridesAndTheStacksRegion(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, s.Composites)
 }
+
+func TestAHostGroupsOverridesApplyToEveryInstanceAndAreCheckedOnce(t *testing.T) {
+	e := sampleEstate()
+	e.Hosts[0].InstanceIDs = []string{"i-0123456789abcdef0", "i-0fedcba9876543210"}
+	e.Hosts[0].Overrides = Overrides{"host-memory-used": {Threshold: Float(95)}}
+	s, err := Build(e)
+	require.NoError(t, err)
+	n := 0
+	for _, a := range s.Alarms {
+		if a.Slug == "host-memory-used" {
+			n++
+			assert.Equal(t, 95.0, a.Threshold, a.Name)
+		}
+	}
+	assert.Equal(t, 2, n)
+
+	e.Hosts[0].Overrides = Overrides{"host-mem-used": {Threshold: Float(95)}}
+	_, err = Build(e)
+	require.Error(t, err)
+	assert.Equal(t, 1, strings.Count(err.Error(), "hosts[0].alarms.host-mem-used: is not an alarm of this item"), err.Error())
+}
+
+func TestTheUptimeDescriptionLeavesTheQueryOut(t *testing.T) {
+	e := sampleEstate()
+	e.Services[0].HealthCheckURL = "https://api.example.com:8443/health?token=abc"
+	s, err := Build(e)
+	require.NoError(t, err)
+	up := bySlug(s)["uptime-check-failed"]
+	assert.NotContains(t, up.Description, "token")
+	assert.Contains(t, up.Description, "https://api.example.com:8443/health")
+	assert.Equal(t, 8443, s.HealthChecks[0].Port)
+	assert.Equal(t, "/health?token=abc", s.HealthChecks[0].ResourcePath, "Route 53 must still request the whole path")
+}

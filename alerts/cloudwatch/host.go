@@ -80,7 +80,14 @@ func buildHostGroup(ps *validate.Problems, o Options, h HostGroup) ([]Alarm, Age
 			Period: 60, EvaluationPeriods: 5, DatapointsToAlarm: 5, Threshold: t.MemoryUsedPercent, Comparison: GreaterThan,
 			ThresholdUnit: "%", TreatMissingData: Missing,
 		})
-		done := finish(ps, o, h.Path, h.Name+"-"+id, "", h.Overrides, alarms)
+		if k == 0 {
+			var slugs []string
+			for _, a := range alarms {
+				slugs = append(slugs, a.Slug)
+			}
+			checkOverrides(ps, h.Path, h.Overrides, slugs) // once for the group
+		}
+		done := apply(o, h.Path, h.Name+"-"+id, "", h.Overrides, alarms)
 		// One disk alarm a mount point: the name tells them apart.
 		for j := range done {
 			if p := done[j].Dimensions["path"]; done[j].Slug == "host-disk-used" && len(paths) > 1 {

@@ -297,7 +297,7 @@ func uptime(ps *validate.Problems, o Options, s Service) (*HealthCheck, Alarm) {
 	}
 	a := Alarm{
 		Slug: "uptime-check-failed", Severity: alerts.Critical,
-		Summary:   fmt.Sprintf("The health check of %s fails from Route 53's checkers (%s).", s.Name, s.HealthCheckURL),
+		Summary:   fmt.Sprintf("The health check of %s (https://%s%s) fails from Route 53's checkers.", s.Name, u.Host, u.EscapedPath()),
 		Namespace: "AWS/Route53", MetricName: "HealthCheckStatus", Dimensions: map[string]string{"HealthCheckId": HealthCheckRef(slug)},
 		Statistic: "Minimum", Period: 60, EvaluationPeriods: 1, DatapointsToAlarm: 1, Threshold: 1, Comparison: LessThan,
 		ThresholdUnit: "(1 is healthy)", TreatMissingData: Breaching,
