@@ -24,14 +24,13 @@
 //     join the current one, so "?A B ?C" is (A and B) or C, and "A ?B" is A or B. The
 //     guide only shows "A B" and "?A ?B"; AWS's CDK documents and emits exactly this
 //     grouping for anyTermGroup.
-//   - Unquoted terms with punctuation: the guide says they must be quoted, yet
-//     shows none rejected. Users report that an unquoted ORDER-ITEM-1 or
-//     request-id-123 finds nothing in events that hold it, while the quoted form
-//     works; that is what splitting at punctuation and reading a - before a word
-//     as an exclusion gives, so that is what this package does: "user:42" needs
-//     user and 42, "ORDER-ITEM-1" is ORDER without ITEM and without 1. A term with
-//     no letter or digit at all (":") is refused. Quote a phrase to match it as
-//     written.
+//   - Unquoted terms with punctuation: the guide says they must be quoted, and
+//     CloudWatch Logs answers "Invalid filter pattern" to an unquoted
+//     email@example.com, so only letters, digits and _ are accepted unquoted. The
+//     one exception is -: users report that an unquoted ORDER-ITEM-1 or
+//     request-id-123 is accepted but finds nothing in events that hold it, which
+//     is what reading each inner - as an exclusion gives; so "ORDER-ITEM-1" is
+//     ORDER without ITEM and without 1. Quote a phrase to match it as written.
 //   - Exclusion: the guide writes both ERROR -Exiting and "ERROR" - "Exiting"; both
 //     are exclusions here.
 //   - Regular expressions: one version of the page lists ':' among the allowed

@@ -125,7 +125,7 @@ func TestCheckMetricFilterBoundaries(t *testing.T) {
 	}{
 		{"A pattern of 1024 characters is accepted.", func(f *MetricFilterSpec) { f.Pattern = strings.Repeat("a", 1024) }, ""},
 		{"A pattern of 1025 characters is refused.", func(f *MetricFilterSpec) { f.Pattern = strings.Repeat("a", 1025) }, "f.pattern: must be at most 1024 characters, got 1025"},
-		{"Pattern length counts characters, not bytes.", func(f *MetricFilterSpec) { f.Pattern = strings.Repeat("é", 1024) }, ""},
+		{"Pattern length counts characters, not bytes.", func(f *MetricFilterSpec) { f.Pattern = `"` + strings.Repeat("é", 1022) + `"` }, ""},
 		{"A filter name of 512 characters is accepted.", func(f *MetricFilterSpec) { f.Name = strings.Repeat("n", 512) }, ""},
 		{"A filter name of 513 characters is refused.", func(f *MetricFilterSpec) { f.Name = strings.Repeat("n", 513) }, fmt.Sprintf("f.name: must be a metric filter name, got %q", strings.Repeat("n", 513))},
 		{"An empty filter name is refused.", func(f *MetricFilterSpec) { f.Name = "" }, `f.name: must be a metric filter name, got ""`},

@@ -3,7 +3,6 @@ package logfilter
 import (
 	"regexp"
 	"strings"
-	"unicode"
 )
 
 // textPattern is an unstructured-text pattern: a disjunction of groups, each a
@@ -98,10 +97,11 @@ func (ps *parser) parseText() (*textPattern, error) {
 	return tp, nil
 }
 
-// textTerm reads a quoted phrase, a %regex% or a bare term. The guide asks for terms
-// with punctuation to be quoted; unquoted, CloudWatch Logs splits them into words
-// and reads a - before a word as an exclusion, which is why an unquoted
-// request-id-123 finds nothing in an event that holds it (see textWords).
+// textTerm reads a quoted phrase, a %regex% or a bare term. A bare term holds letters,
+// digits and _ only, as the guide asks (CloudWatch Logs answers "Invalid filter
+// pattern" to an unquoted email@example.com); a - inside it starts an exclusion, so
+// an unquoted ORDER-ITEM-1 is ORDER without ITEM and without 1, which is why users
+// find that it misses the events that hold it (see textWords).
 func (ps *parser) textTerm() ([]term, error) {
 	switch ps.peek() {
 	case '"':
@@ -127,33 +127,38 @@ func (ps *parser) textTerm() ([]term, error) {
 	for !ps.eof() && !isSpace(ps.peek()) {
 		ps.pos++
 	}
-	raw := ps.src[start:ps.pos]
-	terms := textWords(raw)
-	if len(terms) == 0 {
-		return nil, errorAt(ps.src, start, "the term %q has no letters or digits: quote it to match punctuation, as in \"%s\"", raw, raw)
-	}
-	return terms, nil
+	return textWords(ps.src, start, ps.pos)
 }
 
-// textWords splits an unquoted term at every character that is not a letter, digit
-// or _: "user:42" is user and 42, both required; a - before a word excludes it, so
-// "ORDER-ITEM-1" is ORDER, not ITEM, not 1.
-func textWords(raw string) []term {
+// textWords splits the bare term src[start:end] at each -, which excludes the word
+// after it, and refuses any other character that is not a letter, digit or _.
+func textWords(src string, start, end int) ([]term, error) {
 	var out []term
 	exclude := false
-	word := -1
-	for i, r := range raw + " " {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' {
-			if word < 0 {
-				word = i
-			}
+	word := start
+	for i := start; i <= end; i++ {
+		if i < end && isWordByte(src[i]) {
 			continue
 		}
-		if word >= 0 {
-			out = append(out, term{words: []string{raw[word:i]}, exclude: exclude})
-			word = -1
+		if i < end && src[i] != '-' {
+			msg := describe(src, i) + " must be quoted: a term with characters other than letters, digits and _ goes in double quotes"
+			if raw := src[start:end]; len(raw) <= 40 {
+				msg += `, as in "` + strings.ReplaceAll(raw, `"`, `\"`) + `"`
+			}
+			return nil, errorAt(src, i, "%s", msg)
 		}
-		exclude = r == '-'
+		if i == word {
+			if i == end {
+				return nil, errorAt(src, i, "expected a term to exclude after -, got %s", describe(src, i))
+			}
+			if i > start {
+				return nil, errorAt(src, i, "expected a term to exclude after -, got '-'")
+			}
+		} else {
+			out = append(out, term{words: []string{src[word:i]}, exclude: exclude})
+		}
+		exclude = true
+		word = i + 1
 	}
-	return out
+	return out, nil
 }

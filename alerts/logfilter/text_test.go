@@ -58,11 +58,9 @@ func TestTextPatternsMatchTheGuidesExamples(t *testing.T) {
 		{"A ?B is A or B: neither does not match.", "ERROR ?WARN", "INFO message", false},
 		{"An exclusion applies within its alternative only.", "?ERROR -timeout ?FATAL", "FATAL timeout", true},
 		{"An exclusion drops its own alternative.", "?ERROR -timeout ?FATAL", "ERROR timeout", false},
-		// Unquoted punctuation splits a term into words, and a - inside excludes the
-		// next word: awslogs issue 381 (ORDER-ITEM-1 finds nothing unquoted, and its
-		// events when quoted) and cloudash issue 84 (request-id-123-something).
-		{"An unquoted term with punctuation needs each of its words.", "user:42", "42 for user", true},
-		{"An unquoted term with punctuation fails when a word is missing.", "user:42", "user 7", false},
+		// A - inside an unquoted term excludes the next word: awslogs issue 381
+		// (ORDER-ITEM-1 finds nothing unquoted, and its events when quoted) and
+		// cloudash issue 84 (request-id-123-something finds nothing).
 		{"A - inside an unquoted term excludes the next word, so ORDER-ITEM-1 misses its own event.", "ORDER-ITEM-1", "processing ORDER-ITEM-1 now", false},
 		{"Quoted, ORDER-ITEM-1 finds its event.", `"ORDER-ITEM-1"`, "processing ORDER-ITEM-1 now", true},
 		{"Unquoted ORDER-ITEM-1 is ORDER without ITEM and 1.", "ORDER-ITEM-1", "ORDER received", true},
@@ -72,7 +70,8 @@ func TestTextPatternsMatchTheGuidesExamples(t *testing.T) {
 		{"An escaped quote inside a ?phrase matches a JSON fragment.", `?"\"origin\":\"sls-agent\"" ?"REPORT RequestId: "`, `{"origin":"sls-agent","x":1}`, true},
 		{"The second ?phrase matches a Lambda REPORT line.", `?"\"origin\":\"sls-agent\"" ?"REPORT RequestId: "`, "REPORT RequestId: 8f5 Duration: 1 ms", true},
 		{"Neither ?phrase matches other lines.", `?"\"origin\":\"sls-agent\"" ?"REPORT RequestId: "`, "START RequestId: 8f5", false},
-		{"Unicode letters stay inside a word.", "café", "un café noir", true},
+		{"A quoted phrase may hold any character.", `"café@example.com"`, "mail to café@example.com", true},
+		{"Underscores belong to unquoted terms.", "user_id", "the user_id field", true},
 		// Guide, regex: %AUTHORIZED% matches both sample events.
 		{"%AUTHORIZED% matches UNAUTHORIZED REQUEST.", "%AUTHORIZED%", "[ERROR 401] UNAUTHORIZED REQUEST", true},
 		{"%AUTHORIZED% matches AUTHORIZED REQUEST.", "%AUTHORIZED%", "[SUCCESS 200] AUTHORIZED REQUEST", true},
@@ -113,7 +112,13 @@ func TestTextPatternsAreRejectedWithTheirColumn(t *testing.T) {
 		{"A question mark needs its term right after it.", "ERROR ? WARN", "column 8: expected a term right after ?, got ' '"},
 		{"A question mark at the end has no term.", "ERROR ?", "column 8: expected a term right after ?, got the end of the pattern"},
 		{"A minus sign at the end has nothing to exclude.", "ERROR -", "column 8: expected a term to exclude after -, got the end of the pattern"},
-		{"A term of punctuation only must be quoted.", "ERROR :", `column 7: the term ":" has no letters or digits: quote it to match punctuation, as in ":"`},
+		{"A term of punctuation only must be quoted.", "ERROR :", `column 7: ':' must be quoted: a term with characters other than letters, digits and _ goes in double quotes, as in ":"`},
+		{"An unquoted email address is refused, as CloudWatch Logs does (lucagrulla/cw issue 181).", "email@example.com", `column 6: '@' must be quoted: a term with characters other than letters, digits and _ goes in double quotes, as in "email@example.com"`},
+		{"Unquoted punctuation at the end of a word is refused.", "ERROR:", `column 6: ':' must be quoted: a term with characters other than letters, digits and _ goes in double quotes, as in "ERROR:"`},
+		{"Unquoted non-ASCII letters are refused.", "café", `column 4: 'é' must be quoted: a term with characters other than letters, digits and _ goes in double quotes, as in "café"`},
+		{"A long unquoted term gets no example.", "a_very_long_term_with_a_slash_in_it_somewhere/x", `column 46: '/' must be quoted: a term with characters other than letters, digits and _ goes in double quotes`},
+		{"A dash inside a term needs a word after it.", "ORDER-", "column 7: expected a term to exclude after -, got the end of the pattern"},
+		{"Two dashes in a row exclude nothing.", "ORDER--ITEM", "column 7: expected a term to exclude after -, got '-'"},
 		{"A closing quote must end the term.", `"ERROR"x`, "column 8: expected a blank after the closing quote, got 'x'"},
 		{"A closing percent sign must end the term.", `%ERROR%x`, "column 8: expected a blank after the closing %, got 'x'"},
 	})
