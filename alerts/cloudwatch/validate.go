@@ -241,6 +241,9 @@ func checkMath(ps *validate.Problems, path string, a Alarm) {
 			ps.Add(qp, "must have a Metric or an Expression", "")
 		}
 	}
+	if cycle := mathCycle(a.Metrics); cycle != "" {
+		ps.Addf(path+".Metrics", "an expression may use only lines that do not, in turn, use it", "lines refer to each other in a circle: %s", cycle)
+	}
 	wantReturn := 1
 	if a.ThresholdMetricID != "" {
 		wantReturn = 2
@@ -260,6 +263,55 @@ func checkMath(ps *validate.Problems, path string, a Alarm) {
 	if metrics > MaxMetricsInMath {
 		ps.Addf(path+".Metrics", "split the alarm", "a math alarm may use at most %d metrics, got %d", MaxMetricsInMath, metrics)
 	}
+}
+
+// mathCycle returns the first circle of expression lines that refer to each other
+// ("a -> b -> a"), or "". A line naming itself is reported on its own.
+func mathCycle(qs []MetricQuery) string {
+	refs := map[string][]string{}
+	for _, q := range qs {
+		if q.Expression == "" {
+			continue
+		}
+		for _, ref := range identifierRe.FindAllString(stripStrings(q.Expression), -1) {
+			if !isFunctionOrKeyword(ref) && ref != q.ID {
+				refs[q.ID] = append(refs[q.ID], ref)
+			}
+		}
+	}
+	const (
+		unseen = iota
+		onPath
+		done
+	)
+	state := map[string]int{}
+	var path []string
+	var visit func(id string) string
+	visit = func(id string) string {
+		switch state[id] {
+		case onPath:
+			start := slices.Index(path, id)
+			return strings.Join(append(append([]string(nil), path[start:]...), id), " -> ")
+		case done:
+			return ""
+		}
+		state[id] = onPath
+		path = append(path, id)
+		for _, r := range refs[id] {
+			if c := visit(r); c != "" {
+				return c
+			}
+		}
+		path = path[:len(path)-1]
+		state[id] = done
+		return ""
+	}
+	for _, q := range qs {
+		if c := visit(q.ID); c != "" {
+			return c
+		}
+	}
+	return ""
 }
 
 // stripStrings removes quoted strings ("...") from an expression, so that words inside

@@ -154,6 +154,12 @@ func TestValidateChecksMetricMathIDsAndReferences(t *testing.T) {
 		"A single metric beside metric math is refused.": {func(a *Alarm) { a.MetricName = "RequestCount" }, []string{
 			p + "Metrics: must not be set together with a single metric (Namespace, MetricName, Statistic)",
 		}},
+		"Expression lines that use each other in a circle are refused.": {func(a *Alarm) {
+			a.Metrics = append(a.Metrics, MetricQuery{ID: "ratio", Expression: "rate / 100"})
+			a.Metrics[2].Expression = "ratio * 100 + errors/requests"
+		}, []string{
+			p + "Metrics: lines refer to each other in a circle: rate -> ratio -> rate",
+		}},
 		"Ten metrics are accepted.": {func(a *Alarm) { addMetrics(a, 8) }, nil},
 		"Eleven metrics are refused.": {func(a *Alarm) { addMetrics(a, 9) }, []string{
 			p + "Metrics: a math alarm may use at most 10 metrics, got 11",
