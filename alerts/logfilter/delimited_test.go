@@ -172,3 +172,39 @@ func TestABracketedWordIsASpaceDelimitedPattern(t *testing.T) {
 		{`"[ERROR]" searches the text.`, `"[ERROR]"`, "[ERROR] disk full", true},
 	})
 }
+
+// Guide, "Extract fields from an Apache log": its six test events under the 404
+// counter [ip, id, user, timestamp, request, status_code=404, size], as
+// TestMetricFilter would list them.
+func TestPatternTestListsTheMatchingEventsLikeTestMetricFilter(t *testing.T) {
+	events := []string{
+		`127.0.0.1 - - [24/Sep/2013:11:49:52 -0700] "GET /index.html HTTP/1.1" 404 287`,
+		`127.0.0.1 - - [24/Sep/2013:11:49:52 -0700] "GET /index.html HTTP/1.1" 404 287`,
+		`127.0.0.1 - - [24/Sep/2013:11:50:51 -0700] "GET /~test/ HTTP/1.1" 200 3`,
+		`127.0.0.1 - - [24/Sep/2013:11:50:51 -0700] "GET /favicon.ico HTTP/1.1" 404 308`,
+		`127.0.0.1 - - [24/Sep/2013:11:50:51 -0700] "GET /favicon.ico HTTP/1.1" 404 308`,
+		`127.0.0.1 - - [24/Sep/2013:11:51:34 -0700] "GET /~test/index.html HTTP/1.1" 200 3`,
+	}
+	p, err := Parse(`[ip, id, user, timestamp, request, status_code=404, size]`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := p.Test(events)
+	var numbers []int
+	for _, m := range got {
+		numbers = append(numbers, m.EventNumber)
+		if m.EventMessage != events[m.EventNumber-1] {
+			t.Errorf("event %d: message %q, want %q", m.EventNumber, m.EventMessage, events[m.EventNumber-1])
+		}
+	}
+	if !reflect.DeepEqual(numbers, []int{1, 2, 4, 5}) {
+		t.Fatalf("matching events = %v, want the four 404s: [1 2 4 5]", numbers)
+	}
+	if got[2].ExtractedValues["$size"] != "308" || got[2].ExtractedValues["$request"] != "GET /favicon.ico HTTP/1.1" {
+		t.Fatalf("extracted values of event 4 = %v", got[2].ExtractedValues)
+	}
+	text, _ := Parse("404")
+	if m := text.Test(events); len(m) != 4 || m[0].ExtractedValues != nil {
+		t.Fatalf("a text pattern lists the same four events with no extracted values, got %+v", m)
+	}
+}

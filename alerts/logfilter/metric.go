@@ -283,3 +283,26 @@ func lookup(ref valueRef, m matched) (string, bool) {
 	s, ok := m.extracted[ref.field]
 	return s, ok
 }
+
+// EventMatch is one matching event, as CloudWatch Logs' TestMetricFilter reports it.
+type EventMatch struct {
+	// EventNumber is the 1-based position of the event in the tested list.
+	EventNumber int
+	// EventMessage is the event as given.
+	EventMessage string
+	// ExtractedValues are the fields of a space-delimited event ($name, $N); empty
+	// for text and JSON patterns, as in TestMetricFilter.
+	ExtractedValues map[string]string
+}
+
+// Test matches each event and returns the ones that match, in order, the way
+// TestMetricFilter (aws logs test-metric-filter) answers.
+func (p *Pattern) Test(events []string) []EventMatch {
+	var out []EventMatch
+	for i, e := range events {
+		if r := p.Match(e); r.Matched {
+			out = append(out, EventMatch{EventNumber: i + 1, EventMessage: e, ExtractedValues: r.Fields})
+		}
+	}
+	return out
+}
