@@ -458,3 +458,23 @@ func TestTheUptimeDescriptionLeavesTheQueryOut(t *testing.T) {
 	assert.Equal(t, 8443, s.HealthChecks[0].Port)
 	assert.Equal(t, "/health?token=abc", s.HealthChecks[0].ResourcePath, "Route 53 must still request the whole path")
 }
+
+func TestWarningLevelsMayNotPassTheirCriticalLevels(t *testing.T) {
+	e := sampleEstate()
+	e.Services[0].Thresholds = ServiceThresholds{CPUPercent: 90, MemoryPercent: 95} // equal is allowed
+	e.Certificates[0].DaysToExpiry, e.Certificates[0].CriticalDaysToExpiry = 7, 7
+	_, err := Build(e)
+	require.NoError(t, err)
+
+	e.Services[0].Thresholds = ServiceThresholds{CPUPercent: 91, MemoryPercent: 96}
+	e.Certificates[0].DaysToExpiry, e.Certificates[0].CriticalDaysToExpiry = 14, 15
+	_, err = Build(e)
+	require.Error(t, err)
+	for _, want := range []string{
+		"services[0].Thresholds.CPUPercent: must not be above CPUCriticalPercent (90), got 91",
+		"services[0].Thresholds.MemoryPercent: must not be above MemoryCriticalPercent (95), got 96",
+		"certificates[0].CriticalDaysToExpiry: must not be above DaysToExpiry (14), got 15",
+	} {
+		assert.Contains(t, err.Error(), want)
+	}
+}

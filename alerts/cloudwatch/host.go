@@ -156,6 +156,9 @@ func buildCertificate(ps *validate.Problems, o Options, c Certificate) []Alarm {
 	orDefault(&c.CriticalDaysToExpiry, 7)
 	validate.FloatRange(ps, c.Path+".DaysToExpiry", c.DaysToExpiry, 1, 365, "ACM renews 60 days before expiry")
 	validate.FloatRange(ps, c.Path+".CriticalDaysToExpiry", c.CriticalDaysToExpiry, 1, 365, "")
+	if c.CriticalDaysToExpiry > c.DaysToExpiry {
+		ps.Addf(c.Path+".CriticalDaysToExpiry", "the critical warning comes later, closer to expiry", "must not be above DaysToExpiry (%g), got %g", c.DaysToExpiry, c.CriticalDaysToExpiry)
+	}
 	expiry := func(slug string, days float64, sev alerts.Severity, summary string) Alarm {
 		return Alarm{
 			Slug: slug, Severity: sev, Summary: fmt.Sprintf(summary, c.Name),

@@ -109,6 +109,12 @@ func (t ServiceThresholds) check(ps *validate.Problems, path string) {
 	validate.FloatRange(ps, p+"MemoryPercent", t.MemoryPercent, 1, 100, "a share of the tasks' reserved memory")
 	validate.FloatRange(ps, p+"MemoryCriticalPercent", t.MemoryCriticalPercent, 1, 100, "a share of the tasks' reserved memory")
 	validate.FloatRange(ps, p+"ErrorRatePercent", t.ErrorRatePercent, 0.01, 100, "a share of requests")
+	if t.CPUPercent > t.CPUCriticalPercent {
+		ps.Addf(p+"CPUPercent", "the critical level is the higher one", "must not be above CPUCriticalPercent (%g), got %g", t.CPUCriticalPercent, t.CPUPercent)
+	}
+	if t.MemoryPercent > t.MemoryCriticalPercent {
+		ps.Addf(p+"MemoryPercent", "the critical level is the higher one", "must not be above MemoryCriticalPercent (%g), got %g", t.MemoryCriticalPercent, t.MemoryPercent)
+	}
 	validate.IntRange(ps, p+"DownMinutes", t.DownMinutes, 1, 60, "minutes before an outage pages")
 	if t.LatencyP95 < time.Millisecond || t.LatencyP99 < time.Millisecond {
 		ps.Add(p+"LatencyP95", "latency thresholds must be at least 1ms", "")
