@@ -50,6 +50,11 @@
 //     Patterns may use scientific notation; numeric comparisons test JSON numbers
 //     only, so "400" (a JSON string) is not = 400. A selector that reaches an array,
 //     an object, a null or a missing property makes both = and != false.
+//   - Keywords: IS NULL, IS TRUE, IS FALSE and NOT EXISTS are written in capitals,
+//     as everywhere in the guide; "is null" is refused.
+//   - Metric values: a JSON string that reads as a number ("12.5") is published
+//     as that number, though numeric comparisons ignore it; a value that does
+//     not read as a number publishes nothing for that event.
 //   - Wildcards in selectors: $.users[*].id and $.*.id reach every element or
 //     property; a condition holds when it holds for any of them (NOT EXISTS: when
 //     none is reached).
@@ -62,6 +67,8 @@
 //     (that line has three fields, and its first is ERROR), and here it matches
 //     none of the three example lines, while [w1=ERROR, w2] matching only "ERROR
 //     message" confirms that without ... the field counts must agree.
+//   - A pattern that starts with [ is space-delimited: [ERROR] names one field
+//     and matches every one-field event; "[ERROR]" searches the text.
 //   - Extracted fields: as in the guide's example, a field taken by a named entry is
 //     $name and every other field (those taken by ... or by an empty entry) is $N,
 //     its 1-based position. A metric value or dimension may use $N for any field:
