@@ -3,7 +3,6 @@
 # installs what the tests need.
 
 STACK ?= dev
-SAMPLE ?= dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 GOBIN := $(or $(shell go env GOBIN),$(firstword $(subst :, ,$(shell go env GOPATH)))/bin)
 ACTIONLINT_VERSION := v1.7.12
@@ -47,12 +46,13 @@ tools:
 plan:
 	go run ./cmd/vigil plan --stack $(STACK)
 
-## init-stack: Pulumi.STACK.yaml from the sample SAMPLE (default dev) without its
-## placeholder ciphertexts, then the stack and its secrets (scripts/init-stack.sh;
-## ACCOUNT=<12 digits> replaces the sample's account ID)
+## init-stack: Pulumi.STACK.yaml from the sample SAMPLE without its placeholder
+## ciphertexts, then the stack and its secrets (scripts/init-stack.sh). SAMPLE defaults
+## to STACK itself when Pulumi.STACK.yaml exists (rewritten in place), otherwise dev;
+## ACCOUNT=<12 digits> replaces the sample's account ID
 init-stack:
 	@[ "$(origin STACK)" != file ] || { echo "name the stack: make init-stack STACK=<name> [SAMPLE=dev|prod] [ACCOUNT=<id>]" >&2; exit 2; }
-	scripts/init-stack.sh --from $(SAMPLE) $(if $(ACCOUNT),--account $(ACCOUNT)) $(STACK)
+	scripts/init-stack.sh $(if $(SAMPLE),--from $(SAMPLE)) $(if $(ACCOUNT),--account $(ACCOUNT)) $(STACK)
 
 ## bench: plan generated estates of 10, 100 and 1000 services
 bench:

@@ -8,8 +8,8 @@
 # `pulumi config set --secret --path`, which prompts for the value. Without the pulumi
 # CLI on PATH, or with --print, it prints those commands instead of running them.
 #
-#   scripts/init-stack.sh [--from dev|prod] [--account ID] [--secrets-provider P] [--dir D] [--print] [--force] STACK
-#   make init-stack STACK=staging [SAMPLE=dev] [ACCOUNT=123456789012]
+#   scripts/init-stack.sh [--from SAMPLE] [--account ID] [--secrets-provider P] [--dir D] [--print] [--force] STACK
+#   make init-stack STACK=staging [SAMPLE=dev|prod] [ACCOUNT=123456789012]
 set -euo pipefail
 
 # Only bash builtins and go: the script runs wherever vigil builds.
@@ -21,7 +21,8 @@ Writes Pulumi.STACK.yaml from a sample without its placeholder ciphertexts, then
 creates the stack and sets every secret with pulumi config set --secret --path
 (or prints those commands when pulumi is not on PATH, or with --print).
 
-  --from SAMPLE            the sample stack to start from (default dev)
+  --from SAMPLE            the sample stack to start from (default: STACK itself when
+                           Pulumi.STACK.yaml exists, rewritten in place; otherwise dev)
   --account ID             a 12-digit AWS account ID that replaces the sample's
   --secrets-provider P     passed to pulumi stack select --create (default: the backend's)
   --dir DIR                the folder holding Pulumi.yaml (default: the repository root)
@@ -32,7 +33,7 @@ creates the stack and sets every secret with pulumi config set --secret --path
 die() { echo "init-stack: $*" >&2; exit 1; }
 
 repo=$(cd "${BASH_SOURCE[0]%/*}/.." && pwd)
-from=dev dir=$repo account="" provider="" print_only="" force="" stack=""
+from="" dir=$repo account="" provider="" print_only="" force="" stack=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--from) from=${2:?--from needs a sample}; shift 2 ;;
@@ -49,6 +50,9 @@ done
 [ -n "$stack" ] || { usage >&2; die "name the stack"; }
 [[ "$stack" =~ ^[A-Za-z0-9_.-]+$ ]] || die "stack name $stack: use letters, digits, '-', '_' and '.' (the short name, without an organization)"
 dir=$(cd "$dir" && pwd)
+if [ -z "$from" ]; then
+	if [ -f "$dir/Pulumi.$stack.yaml" ]; then from=$stack; else from=dev; fi
+fi
 sample=$dir/Pulumi.$from.yaml
 target=$dir/Pulumi.$stack.yaml
 [ -f "$dir/Pulumi.yaml" ] || die "$dir has no Pulumi.yaml"

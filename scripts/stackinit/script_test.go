@@ -209,3 +209,17 @@ func TestInitStackOverwritesAnExistingStackFileWithForce(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(written), "vigil:tier: prod")
 }
+
+func TestWithoutFromTheStacksOwnSampleIsUsedAndOtherwiseDev(t *testing.T) {
+	dir := project(t)
+	out, err := initStack(t, "", "--dir", dir, "prod")
+	require.NoError(t, err, out)
+	assert.Contains(t, out, "Wrote Pulumi.prod.yaml from Pulumi.prod.yaml without its 4 placeholder ciphertexts.")
+
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.dev.yaml"), []byte("config:\n  vigil:tier: dev\n"), 0o644))
+	out, err = initStack(t, "", "--dir", dir, "staging")
+	require.NoError(t, err, out)
+	assert.Contains(t, out, "Wrote Pulumi.staging.yaml from Pulumi.dev.yaml without its 0 placeholder ciphertexts.")
+	assert.Contains(t, out, "  pulumi stack select --create staging\n")
+	assert.NotContains(t, out, "pulumi config set", "a sample without secrets needs none set")
+}
