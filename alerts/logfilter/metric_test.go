@@ -172,3 +172,33 @@ func TestMetricTransformationsThatCannotWorkAreRejected(t *testing.T) {
 }
 
 func quote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"` }
+
+// A Pattern and a MetricFilter are shared by the goroutines of a log tester; run
+// with -race to check that matching writes nothing shared.
+func TestMatchIsSafeForConcurrentUse(t *testing.T) {
+	p, err := Parse(`[ip, id, user, timestamp, request, status_code = 4*, size]`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := NewMetricFilter(p, Transformation{MetricValue: "$size"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan float64)
+	for i := 0; i < 8; i++ {
+		go func() {
+			var sum float64
+			for j := 0; j < 200; j++ {
+				if r := f.Match(apacheFavicon); r.Value != nil {
+					sum += *r.Value
+				}
+			}
+			done <- sum
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		if got := <-done; got != 200*308 {
+			t.Fatalf("a goroutine summed %v, want %v", got, 200*308)
+		}
+	}
+}
