@@ -3,7 +3,6 @@ package logfilter
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -36,8 +35,6 @@ var Units = []string{
 	"Bits/Second", "Kilobits/Second", "Megabits/Second", "Gigabits/Second", "Terabits/Second",
 	"Count/Second", "None",
 }
-
-var logGroupNameRe = regexp.MustCompile(`^[.\-_/#A-Za-z0-9]+$`)
 
 // MetricFilterSpec is one metric filter as PutMetricFilter takes it.
 type MetricFilterSpec struct {
@@ -88,11 +85,9 @@ func CheckLogGroup(ps *validate.Problems, path, logGroupName string, filters []M
 
 // CheckLogGroupName checks a CloudWatch Logs log group name: 1-512 letters, digits
 // and . - _ / #.
+// It is validate.LogGroupName, kept here so that a log filter's checks are in one place.
 func CheckLogGroupName(ps *validate.Problems, path, name string) {
-	if len(name) > MaxLogGroupNameLength || !logGroupNameRe.MatchString(name) {
-		ps.Addf(path, "log group names are 1-512 letters, digits and . - _ / #, for example /ecs/api",
-			"must be a CloudWatch Logs log group name, got %q", name)
-	}
+	validate.LogGroupName(ps, path, name)
 }
 
 // CheckMetricFilter checks one metric filter and returns its parsed pattern, or nil
