@@ -12,22 +12,24 @@ import (
 )
 
 func TestBadInputIsRefusedWithEveryProblemAtOnce(t *testing.T) {
-	ok := Options{RunbookBaseURL: runbooks}
+	ok := Options{RunbookBaseURL: runbooks, Labels: map[string]string{"environment": "prod"}}
 	tests := map[string]struct {
 		catalog Catalog
 		want    []string // the lines of the error
 	}{
-		"An empty catalog is refused for its missing runbook base URL alone.": {
+		"An empty catalog is refused for its missing runbook base URL and environment label.": {
 			catalog: Catalog{},
 			want: []string{
-				`invalid alert catalog (1 problem):`,
+				`invalid alert catalog (2 problems):`,
+				`  Options.Labels: has no "environment" label`,
+				`    hint: set Labels["environment"] to the stack, such as prod: Alertmanager routes by it, and an alert without it never pages`,
 				`  Options.RunbookBaseURL: is required`,
 				`    hint: for example https://runbooks.example.com/alerts`,
 			},
 		},
 		"Options with a relative runbook URL, a short rate window and unusable extra labels name each problem.": {
 			catalog: Catalog{Options: Options{RunbookBaseURL: "runbooks/alerts", RateWindow: 10 * time.Second,
-				Labels: map[string]string{"severity": "page", "env-name": "prod", "team": " ", "__meta": "x", "owner": "{{ $labels.job }}"}}},
+				Labels: map[string]string{"environment": "prod", "severity": "page", "env-name": "prod", "team": " ", "__meta": "x", "owner": "{{ $labels.job }}"}}},
 			want: []string{
 				`invalid alert catalog (7 problems):`,
 				`  Options.Labels["__meta"]: names starting with __ are reserved for Prometheus`,
@@ -36,7 +38,7 @@ func TestBadInputIsRefusedWithEveryProblemAtOnce(t *testing.T) {
 				`    hint: label names are letters, digits and underscores, starting with a letter or underscore`,
 				`  Options.Labels["owner"]: must not contain {{`,
 				`    hint: Prometheus expands alert labels as templates`,
-				`  Options.Labels["severity"]: must not be one of alertname, severity, service, database, cache, queue, instance, mountpoint, watchdog`,
+				`  Options.Labels["severity"]: must not be one of alertname, severity, service, database, cache, queue, instance, mountpoint, host_group, certificate, watchdog`,
 				`    hint: the catalog sets or keeps this label itself`,
 				`  Options.Labels["team"]: must not be empty`,
 				`    hint: Prometheus drops a label whose value is empty`,
@@ -47,7 +49,7 @@ func TestBadInputIsRefusedWithEveryProblemAtOnce(t *testing.T) {
 			},
 		},
 		"A runbook base URL with a fragment is refused, since the catalog appends its own.": {
-			catalog: Catalog{Options: Options{RunbookBaseURL: "https://runbooks.example.com/alerts#top"}},
+			catalog: Catalog{Options: Options{RunbookBaseURL: "https://runbooks.example.com/alerts#top", Labels: map[string]string{"environment": "prod"}}},
 			want: []string{
 				`invalid alert catalog (1 problem):`,
 				`  Options.RunbookBaseURL: must not contain a fragment, got "https://runbooks.example.com/alerts#top"`,
@@ -208,7 +210,7 @@ func TestBadInputIsRefusedWithEveryProblemAtOnce(t *testing.T) {
 				`    hint: a latency such as 100ms`,
 				`  Caches[0].Connections: must be between 1 and 65000, got 70000`,
 				`    hint: a number of clients, such as 1000`,
-				`  Caches[0].EvictionsPerSecond: must be between 0 and 1e+09, got -1`,
+				`  Caches[0].EvictionsPerSecond: must be between 0 and 1000000000, got -1`,
 				`    hint: keys evicted per second; 0 reports any eviction`,
 				`  Caches[0].MemoryPercent: must be between 1 and 100, got 101`,
 				`    hint: a percentage of maxmemory, such as 85`,

@@ -9,8 +9,9 @@ import (
 )
 
 // Cache is a Redis or Valkey node seen through redis_exporter. Its group, cache:<Name>,
-// has HighCacheMemory, HighCacheConnections and HighCacheLatencyP99 (medium) and
-// CacheEvictions (low), per exporter instance.
+// has CacheDown (high), HighCacheMemory, HighCacheConnections and HighCacheLatencyP99
+// (medium) and CacheEvictions (low), per exporter instance, labelled cache=<Name> and
+// service=<Service>.
 type Cache struct {
 	// Name is the cache label of the alerts and names the group: lower-case letters,
 	// digits and hyphens. Required and unique.
@@ -40,6 +41,10 @@ type Cache struct {
 
 // CacheMetrics name a cache's metrics. The defaults are redis_exporter's.
 type CacheMetrics struct {
+	// Up is the gauge the exporter sets to 1 when it reached the node and 0 when not:
+	// CacheDown fires on it, and when no series of it is scraped at all. Defaults to
+	// redis_up.
+	Up string
 	// MemoryUsed is the gauge of memory in use in bytes. Defaults to
 	// redis_memory_used_bytes.
 	MemoryUsed string
@@ -59,6 +64,7 @@ type CacheMetrics struct {
 }
 
 func (m CacheMetrics) withDefaults() CacheMetrics {
+	m.Up = or(m.Up, "redis_up")
 	m.MemoryUsed = or(m.MemoryUsed, "redis_memory_used_bytes")
 	m.MemoryMax = or(m.MemoryMax, "redis_memory_max_bytes")
 	m.Clients = or(m.Clients, "redis_connected_clients")
@@ -82,6 +88,7 @@ func (c Cache) check(ps *validate.Problems, path string) {
 	checkName(ps, path+".Name", c.Name)
 	checkOptionalName(ps, path+".Service", c.Service)
 	checkSelector(ps, path+".Selector", c.Selector)
+	checkMetric(ps, path+".Metrics.Up", c.Metrics.Up)
 	checkMetric(ps, path+".Metrics.MemoryUsed", c.Metrics.MemoryUsed)
 	checkMetric(ps, path+".Metrics.MemoryMax", c.Metrics.MemoryMax)
 	checkMetric(ps, path+".Metrics.Clients", c.Metrics.Clients)
@@ -100,6 +107,17 @@ func cacheGroup(o Options, c Cache) alerts.Group {
 	sel, m := mustSelector(c.Selector), c.Metrics
 	p99 := inSeconds(fmt.Sprintf("histogram_quantile(0.99, sum by (instance, le) (%s))", o.rate(m.CommandLatencyBucket, sel)), m.CommandLatencyUnit)
 	return o.group("cache:"+c.Name, []string{"service", c.Service, "cache", c.Name},
+		alert{
+			name: "CacheDown", severity: alerts.High, forDuration: notMeasuredFor,
+			expr: downOrAbsent(sel.metric(m.Up)),
+			summary: instanceOrAll(fmt.Sprintf("The exporter of %s cannot reach {{ $labels.instance }}", c.Name),
+				fmt.Sprintf("%s is not measured: no %s series", c.Name, m.Up)),
+			description: instanceOrAll(
+				fmt.Sprintf("redis_exporter at {{ $labels.instance }} has not reached %s for 5m: the node is down, "+
+					"refuses the exporter (AUTH, TLS), or is out of reach.", c.Name),
+				fmt.Sprintf("No series of %s matches the selector of %s for 5m: redis_exporter is down or no longer "+
+					"scraped, and the other alerts of %s cannot fire.", m.Up, c.Name, c.Name)),
+		},
 		alert{
 			name: "HighCacheMemory", severity: alerts.Medium, forDuration: 5 * time.Minute,
 			expr: fmt.Sprintf("100 * max by (instance) (%s) / max by (instance) (%s > 0) > %s",

@@ -1,6 +1,36 @@
 // Package catalog generates vigil's Prometheus alert catalog: one rule group per
 // service, runtime, database, cache, queue, host group and certificate probe, plus the
 // Watchdog, each with thresholds and metric names that a team can change.
+//
+// Every group has an alert that fires when the group is not measured at all (its
+// exporter or probe is down, or its series are absent), so that a dead exporter
+// cannot silence the group exactly when it matters: ServiceDown, DatabaseDown,
+// CacheDown, QueueMetricsAbsent, HostDown and CertificateProbeFailing.
+//
+// Every alert carries the environment label (from Options.Labels, required) and the
+// labels that identify the thing it is about, which Alertmanager groups and inhibits
+// by (alerts/routing inhibits on service, instance, database, cache, queue and
+// certificate, never on a missing label):
+//
+//	group            identifying labels
+//	service:<Name>   service=<Name>
+//	runtime:<Name>   service=<Name>; instance (the process) on every alert
+//	database:<Name>  database=<Name>, service=<Service>; instance (the exporter's
+//	                 target) on every alert but DatabaseDown's "nothing scraped" case
+//	cache:<Name>     cache=<Name>, service=<Service>; instance likewise, but for
+//	                 CacheDown's "nothing scraped" case
+//	queue:<Name>     queue=<Name>, service=<Service>
+//	host:<Name>      host_group=<Name> (and service=<Service> when set); instance (the
+//	                 host) on every alert but HostDown's "nothing scraped" case
+//	tls:<Name>       certificate=<Domain, else Name> (and service=<Service> when set);
+//	                 instance (the probed target) on every alert but
+//	                 CertificateProbeFailing's "nothing probed" case when the
+//	                 certificate has no ProbeTargets
+//	watchdog         watchdog="true"
+//
+// host_group is not an inhibition label: it names many machines, and one host's
+// critical alert must not mute another host's alerts; hosts are told apart by
+// instance.
 package catalog
 
 import (
@@ -44,10 +74,13 @@ type Options struct {
 	// fragment. Each alert's runbook_url is RunbookBaseURL + "#" + its lower-case name,
 	// e.g. https://runbooks.example.com/alerts#servicedown. Required.
 	RunbookBaseURL string
-	// Labels are added to every alert, e.g. environment: prod, so that one
-	// Alertmanager can tell stacks apart. The catalog's own labels (severity, service,
-	// database, cache, queue, instance, mountpoint, watchdog) are not allowed here. No
-	// label by default.
+	// Labels are added to every alert, e.g. environment: prod, team: payments. The
+	// environment label is required: Alertmanager routes by it (alerts/routing sends an
+	// alert without it to the low receiver, so it would never page), and an alert must
+	// carry it itself rather than rely on Prometheus's external labels, which a rule
+	// file loaded elsewhere (promtool, another Prometheus) does not have. The catalog's
+	// own labels (severity, service, database, cache, queue, instance, mountpoint,
+	// host_group, certificate, watchdog) are not allowed here.
 	Labels map[string]string
 	// RateWindow is the range of every rate(): long enough to hold several scrapes,
 	// short enough to notice a change quickly. Between 1m and 1h; defaults to 5m.
@@ -64,7 +97,17 @@ func (o Options) withDefaults() Options {
 // reservedLabels are set by the catalog itself or come from the series; an extra label
 // of the same name would overwrite them and could make two alerts identical, which
 // Prometheus refuses at evaluation.
-var reservedLabels = []string{"alertname", "severity", "service", "database", "cache", "queue", "instance", "mountpoint", WatchdogLabel}
+var reservedLabels = []string{"alertname", "severity", "service", "database", "cache", "queue", "instance", "mountpoint",
+	labelHostGroup, labelCertificate, WatchdogLabel}
+
+// The identifying labels that are the catalog's own (service, database, cache and queue
+// are spelled out where they are set).
+const (
+	labelHostGroup   = "host_group"
+	labelCertificate = "certificate"
+	// EnvironmentLabel is the label of Options.Labels that every catalog must set.
+	EnvironmentLabel = "environment"
+)
 
 func (o Options) check(ps *validate.Problems, path string) {
 	const example = "for example https://runbooks.example.com/alerts"
@@ -76,6 +119,10 @@ func (o Options) check(ps *validate.Problems, path string) {
 		case strings.Contains(o.RunbookBaseURL, "#"):
 			ps.Addf(path+".RunbookBaseURL", "the catalog appends #<alert name> to the base URL", "must not contain a fragment, got %q", o.RunbookBaseURL)
 		}
+	}
+	if _, ok := o.Labels[EnvironmentLabel]; !ok {
+		ps.Add(path+".Labels", `has no "environment" label`,
+			"set Labels[\"environment\"] to the stack, such as prod: Alertmanager routes by it, and an alert without it never pages")
 	}
 	for _, k := range sortedKeys(o.Labels) {
 		checkLabel(ps, fmt.Sprintf("%s.Labels[%q]", path, k), k, o.Labels[k])

@@ -9,8 +9,9 @@ import (
 )
 
 // Database is a PostgreSQL server seen through postgres_exporter. Its group,
-// database:<Name>, has HighDatabaseConnections and HighReplicationLag (high),
-// LongRunningTransaction (medium) and HighDatabaseSize (low), per exporter instance.
+// database:<Name>, has DatabaseDown, HighDatabaseConnections and HighReplicationLag
+// (high), LongRunningTransaction (medium) and HighDatabaseSize (low), per exporter
+// instance, labelled database=<Name> and service=<Service>.
 type Database struct {
 	// Name is the database label of the alerts and names the group: lower-case letters,
 	// digits and hyphens. Required and unique.
@@ -41,6 +42,10 @@ type Database struct {
 
 // DatabaseMetrics name a database's metrics. The defaults are postgres_exporter's.
 type DatabaseMetrics struct {
+	// Up is the gauge the exporter sets to 1 when it reached the server and 0 when
+	// not: DatabaseDown fires on it, and when no series of it is scraped at all.
+	// Defaults to pg_up.
+	Up string
 	// Connections is the gauge of open connections (all states and databases are
 	// summed). Defaults to pg_stat_activity_count.
 	Connections string
@@ -59,6 +64,7 @@ type DatabaseMetrics struct {
 }
 
 func (m DatabaseMetrics) withDefaults() DatabaseMetrics {
+	m.Up = or(m.Up, "pg_up")
 	m.Connections = or(m.Connections, "pg_stat_activity_count")
 	m.MaxConnections = or(m.MaxConnections, "pg_settings_max_connections")
 	m.ReplicationLag = or(m.ReplicationLag, "pg_replication_lag_seconds")
@@ -82,6 +88,7 @@ func (d Database) check(ps *validate.Problems, path string) {
 	checkName(ps, path+".Name", d.Name)
 	checkOptionalName(ps, path+".Service", d.Service)
 	checkSelector(ps, path+".Selector", d.Selector)
+	checkMetric(ps, path+".Metrics.Up", d.Metrics.Up)
 	checkMetric(ps, path+".Metrics.Connections", d.Metrics.Connections)
 	checkMetric(ps, path+".Metrics.MaxConnections", d.Metrics.MaxConnections)
 	checkMetric(ps, path+".Metrics.ReplicationLag", d.Metrics.ReplicationLag)
@@ -96,6 +103,17 @@ func (d Database) check(ps *validate.Problems, path string) {
 func databaseGroup(o Options, d Database) alerts.Group {
 	sel, m := mustSelector(d.Selector), d.Metrics
 	return o.group("database:"+d.Name, []string{"service", d.Service, "database", d.Name},
+		alert{
+			name: "DatabaseDown", severity: alerts.High, forDuration: notMeasuredFor,
+			expr: downOrAbsent(sel.metric(m.Up)),
+			summary: instanceOrAll(fmt.Sprintf("The exporter of %s cannot reach {{ $labels.instance }}", d.Name),
+				fmt.Sprintf("%s is not measured: no %s series", d.Name, m.Up)),
+			description: instanceOrAll(
+				fmt.Sprintf("postgres_exporter at {{ $labels.instance }} has not reached %s for 5m: the server is down, "+
+					"refuses the exporter's connection, or the exporter's credentials are wrong.", d.Name),
+				fmt.Sprintf("No series of %s matches the selector of %s for 5m: postgres_exporter is down or no longer "+
+					"scraped, and the other alerts of %s cannot fire.", m.Up, d.Name, d.Name)),
+		},
 		alert{
 			name: "HighDatabaseConnections", severity: alerts.High, forDuration: 5 * time.Minute,
 			expr: fmt.Sprintf("100 * sum by (instance) (%s) / max by (instance) (%s) > %s",

@@ -26,7 +26,7 @@ func ExampleBuild() {
 	}
 	// Output:
 	// service:api/ServiceDown (critical, for 2m): (sum(up{job="api"}) or vector(0)) == 0
-	// service:api/HighErrorRate (high, for 3m): 100 * sum(rate(http_requests_total{job="api",code=~"5.."}[5m])) / sum(rate(http_requests_total{job="api"}[5m])) > 5
+	// service:api/HighErrorRate (high, for 3m): 100 * sum(rate(http_requests_total{job="api",code=~"5.."}[5m])) / sum(rate(http_requests_total{job="api"}[5m])) > 5 and sum(increase(http_requests_total{job="api"}[5m])) >= 20
 	// service:api/HighLatencyP99 (high, for 5m): histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{job="api"}[5m]))) > 2
 	// service:api/HighLatencyP95 (medium, for 5m): histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{job="api"}[5m]))) > 1
 }

@@ -19,8 +19,8 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 const runbooks = "https://runbooks.example.com/alerts"
 
 // estate is one representative catalog: a team's main API in Go with its own job
-// label and a 2-minute down time, a JVM and a Node.js service on defaults, and one of
-// every other group. The golden file and the promtool tests read it.
+// label and a 2-minute down time, a JVM and a Node.js service on defaults, one of
+// every other group, and a wildcard certificate probed at the two hosts it serves. The golden file and the promtool tests read it.
 func estate() Catalog {
 	return Catalog{
 		Options: Options{RunbookBaseURL: runbooks, Labels: map[string]string{"environment": "prod"}},
@@ -29,11 +29,14 @@ func estate() Catalog {
 			{Name: "billing", Runtime: &Runtime{Kind: JVM}},
 			{Name: "frontend", Runtime: &Runtime{Kind: NodeJS}},
 		},
-		Databases:    []Database{{Name: "orders-db", Service: "orders"}},
-		Caches:       []Cache{{Name: "sessions", Service: "api"}},
-		Queues:       []Queue{{Name: "emails"}},
-		Hosts:        []HostGroup{{Name: "nodes"}},
-		Certificates: []Certificate{{Name: "public"}},
+		Databases: []Database{{Name: "orders-db", Service: "orders"}},
+		Caches:    []Cache{{Name: "sessions", Service: "api"}},
+		Queues:    []Queue{{Name: "emails"}},
+		Hosts:     []HostGroup{{Name: "nodes"}},
+		Certificates: []Certificate{
+			{Name: "public", Domain: "api.example.com"},
+			{Name: "shop", Domain: "*.shop.example.com", ProbeTargets: []string{"https://www.shop.example.com", "https://eu.shop.example.com"}},
+		},
 	}
 }
 
@@ -61,5 +64,5 @@ func TestTheRepresentativeCatalogPassesVigilsAndPromtoolsChecks(t *testing.T) {
 	require.NoError(t, f.Validate())
 	out, err := promtest.Check(t, f.YAML())
 	require.NoError(t, err, "promtool check rules:\n%s", out)
-	assert.Contains(t, out, "SUCCESS: 34 rules found")
+	assert.Contains(t, out, "SUCCESS: 41 rules found")
 }

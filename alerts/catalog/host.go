@@ -10,13 +10,16 @@ import (
 )
 
 // HostGroup is a set of machines seen through node_exporter. Its group, host:<Name>,
-// has HighHostCPU and HighHostMemory (medium), HighHostDiskUsage (high) and
-// HostOutOfMemory (critical), per instance.
+// has HostDown and HighHostDiskUsage (high), HighHostCPU and HighHostMemory (medium)
+// and HostOutOfMemory (critical), per instance (the host), all labelled
+// host_group=<Name>.
 type HostGroup struct {
-	// Name names the group: lower-case letters, digits and hyphens. Required and unique.
+	// Name names the group and is the host_group label of its alerts: lower-case
+	// letters, digits and hyphens. Required and unique.
 	Name string
 	// Service, when set, is the service label of the alerts, so that Alertmanager
-	// groups them with the service the hosts run. No service label by default.
+	// groups them with the service the hosts run (and a critical alert of one host
+	// then mutes the service's lesser alerts). No service label by default.
 	Service string
 	// Selector picks the hosts' series: label matchers without braces. Defaults to
 	// job="node".
@@ -43,6 +46,10 @@ type HostGroup struct {
 
 // HostMetrics name the hosts' metrics. The defaults are node_exporter's.
 type HostMetrics struct {
+	// Up is the gauge of the scrape of each host's node_exporter, 1 when it answered:
+	// HostDown fires when it is 0, and when no series of it matches at all. Defaults to
+	// up.
+	Up string
 	// CPU is the counter of CPU seconds per cpu and mode (mode="idle" is used).
 	// Defaults to node_cpu_seconds_total.
 	CPU string
@@ -58,6 +65,7 @@ type HostMetrics struct {
 }
 
 func (m HostMetrics) withDefaults() HostMetrics {
+	m.Up = or(m.Up, "up")
 	m.CPU = or(m.CPU, "node_cpu_seconds_total")
 	m.MemoryAvailable = or(m.MemoryAvailable, "node_memory_MemAvailable_bytes")
 	m.MemoryTotal = or(m.MemoryTotal, "node_memory_MemTotal_bytes")
@@ -82,6 +90,7 @@ func (h HostGroup) check(ps *validate.Problems, path string) {
 	checkOptionalName(ps, path+".Service", h.Service)
 	checkSelector(ps, path+".Selector", h.Selector)
 	checkSelector(ps, path+".FilesystemSelector", h.FilesystemSelector)
+	checkMetric(ps, path+".Metrics.Up", h.Metrics.Up)
 	checkMetric(ps, path+".Metrics.CPU", h.Metrics.CPU)
 	checkMetric(ps, path+".Metrics.MemoryAvailable", h.Metrics.MemoryAvailable)
 	checkMetric(ps, path+".Metrics.MemoryTotal", h.Metrics.MemoryTotal)
@@ -96,13 +105,24 @@ func (h HostGroup) check(ps *validate.Problems, path string) {
 func hostGroup(o Options, h HostGroup) alerts.Group {
 	sel, m := mustSelector(h.Selector), h.Metrics
 	fs := append(slices.Clone(sel), mustSelector(h.FilesystemSelector)...)
-	var scope []string
+	scope := []string{labelHostGroup, h.Name}
 	if h.Service != "" {
-		scope = []string{"service", h.Service}
+		scope = append(scope, "service", h.Service)
 	}
 	availableShare := fmt.Sprintf("100 * max by (instance) (%s) / max by (instance) (%s)",
 		sel.metric(m.MemoryAvailable), sel.metric(m.MemoryTotal))
 	return o.group("host:"+h.Name, scope,
+		alert{
+			name: "HostDown", severity: alerts.High, forDuration: notMeasuredFor,
+			expr: downOrAbsent(sel.metric(m.Up)),
+			summary: instanceOrAll("{{ $labels.instance }} does not answer its scrape",
+				fmt.Sprintf("The hosts of %s are not measured: no %s series", h.Name, m.Up)),
+			description: instanceOrAll(
+				fmt.Sprintf("node_exporter on {{ $labels.instance }} (%s) has not answered Prometheus for 5m: the host is down "+
+					"or unreachable, or node_exporter stopped; its other alerts cannot fire.", h.Name),
+				fmt.Sprintf("No series of %s matches the selector of %s for 5m: Prometheus no longer discovers or scrapes "+
+					"these hosts, and none of their alerts can fire.", m.Up, h.Name)),
+		},
 		alert{
 			name: "HighHostCPU", severity: alerts.Medium, forDuration: 5 * time.Minute,
 			expr: fmt.Sprintf("100 * (1 - avg by (instance) (%s)) > %s",

@@ -178,7 +178,7 @@ func TestEachAlertFiresAfterItsForDurationAndResolves(t *testing.T) {
 			},
 			pendingAt: minutes(15), firingAt: minutes(16), resolvedAt: minutes(31),
 			want: firing("HighErrorRate", "api fails more than 5% of its requests",
-				"10% of the requests to api failed over the last 5m; the share has been above 5% for 3m.",
+				"10% of the requests to api failed over the last 5m (at least 20 requests); the share has been above 5% for 3m.",
 				"service", "api", "severity", "high"),
 		},
 		"HighLatencyP99 fires when the API's slowest requests take over 2.5s for 5m, and clears when they are fast again.": {
@@ -364,7 +364,7 @@ func TestEachAlertFiresAfterItsForDurationAndResolves(t *testing.T) {
 			},
 			pendingAt: minutes(17), firingAt: minutes(18), resolvedAt: minutes(31),
 			want: firing("HighQueueFailureRate", "More than 10% of the messages of emails fail",
-				"20% of the messages processed from emails over the last 5m failed; the share has been above 10% for 5m.",
+				"20% of the messages processed from emails over the last 5m (at least 20) failed; the share has been above 10% for 5m.",
 				"queue", "emails", "service", "emails", "severity", "high"),
 		},
 		"HighHostCPU fires when a host's CPUs are 90% busy for 5m, and clears when they idle.": {
@@ -377,7 +377,7 @@ func TestEachAlertFiresAfterItsForDurationAndResolves(t *testing.T) {
 			pendingAt: minutes(19), firingAt: minutes(20), resolvedAt: minutes(31),
 			want: firing("HighHostCPU", "host-1:9100 uses more than 80% of its CPU",
 				"host-1:9100 (nodes) has been 90% busy over the last 5m, above 80% for 5m.",
-				"instance", "host-1:9100", "severity", "medium"),
+				"instance", "host-1:9100", "host_group", "nodes", "severity", "medium"),
 		},
 		"HighHostMemory fires when a host uses 90% of its memory for 5m, and clears when it frees memory.": {
 			alert: "HighHostMemory",
@@ -388,7 +388,7 @@ func TestEachAlertFiresAfterItsForDurationAndResolves(t *testing.T) {
 			pendingAt: minutes(15), firingAt: minutes(16), resolvedAt: minutes(27),
 			want: firing("HighHostMemory", "host-1:9100 uses more than 85% of its memory",
 				"host-1:9100 (nodes) has used 90% of its memory for 5m, above 85%.",
-				"instance", "host-1:9100", "severity", "medium"),
+				"instance", "host-1:9100", "host_group", "nodes", "severity", "medium"),
 			quiet: []string{"HostOutOfMemory"},
 		},
 		"HostOutOfMemory fires when a host has 2.5% of its memory available for 2m, and clears when it frees memory.": {
@@ -400,7 +400,7 @@ func TestEachAlertFiresAfterItsForDurationAndResolves(t *testing.T) {
 			pendingAt: minutes(12), firingAt: minutes(13), resolvedAt: minutes(27),
 			want: firing("HostOutOfMemory", "host-1:9100 is out of memory: less than 5% available",
 				"Only 2.5% of the memory of host-1:9100 (nodes) has been available for 2m; the kernel is about to kill processes.",
-				"instance", "host-1:9100", "severity", "critical"),
+				"instance", "host-1:9100", "host_group", "nodes", "severity", "critical"),
 		},
 		"HighHostDiskUsage fires when a disk is 90% full for 10m, ignores a full tmpfs, and clears when space is freed.": {
 			alert: "HighHostDiskUsage",
@@ -413,7 +413,7 @@ func TestEachAlertFiresAfterItsForDurationAndResolves(t *testing.T) {
 			pendingAt: minutes(20), firingAt: minutes(21), resolvedAt: minutes(27),
 			want: firing("HighHostDiskUsage", "/ on host-1:9100 is more than 85% full",
 				"/ on host-1:9100 (nodes) has been 90% full for 10m; writes fail when it is full.",
-				"instance", "host-1:9100", "mountpoint", "/", "severity", "high"),
+				"instance", "host-1:9100", "host_group", "nodes", "mountpoint", "/", "severity", "high"),
 		},
 		"CertificateExpiringSoon fires once a certificate has had less than 30 days left for 10m, and clears when it is renewed.": {
 			alert: "CertificateExpiringSoon",
@@ -423,10 +423,13 @@ func TestEachAlertFiresAfterItsForDurationAndResolves(t *testing.T) {
 			pendingAt: minutes(20), firingAt: minutes(21), resolvedAt: minutes(32),
 			want: firing("CertificateExpiringSoon", "The TLS certificate of https://api.example.com expires in less than 30 days",
 				"The TLS certificate of https://api.example.com expires in 29.99 days. Renew it, and find out why automatic renewal did not.",
-				"instance", "https://api.example.com", "severity", "medium"),
+				"instance", "https://api.example.com", "certificate", "api.example.com", "severity", "medium"),
 		},
 	}
 
+	for name, c := range measuredCases() {
+		cases[name] = c
+	}
 	covered := map[string]bool{}
 	for name, c := range cases {
 		covered[c.alert] = true

@@ -9,7 +9,8 @@ import (
 )
 
 // Queue is a work queue and its workers. Its group, queue:<Name>, has
-// HighQueueBacklog and HighQueueFailureRate (high), for the queue as a whole.
+// HighQueueBacklog and HighQueueFailureRate (high) and QueueMetricsAbsent (medium),
+// for the queue as a whole, labelled queue=<Name> and service=<Service>.
 type Queue struct {
 	// Name is the queue label of the alerts and names the group: lower-case letters,
 	// digits and hyphens. Required and unique.
@@ -28,6 +29,13 @@ type Queue struct {
 	// FailureRatePercent is the share of processed messages that fail above which
 	// HighQueueFailureRate fires after 5 minutes. Between 0.01 and 100; defaults to 10.
 	FailureRatePercent float64
+	// MinProcessed is the minimum-traffic guard of HighQueueFailureRate: the fewest
+	// processed messages over Options.RateWindow for it to fire, so that one failed
+	// message out of one does not page. Between 1 and 1000000000; defaults to the
+	// smallest count at which one failed message alone is not above
+	// FailureRatePercent, and at least 20 (20 at the default 10%). 1 switches the
+	// guard off.
+	MinProcessed int
 }
 
 // QueueMetrics name a queue's metrics. Queues have no common exporter, so the defaults
@@ -60,6 +68,7 @@ func (q Queue) withDefaults() Queue {
 	q.Metrics = q.Metrics.withDefaults()
 	q.Backlog = or(q.Backlog, 1000)
 	q.FailureRatePercent = or(q.FailureRatePercent, 10)
+	q.MinProcessed = or(q.MinProcessed, minimumTraffic(q.FailureRatePercent))
 	return q
 }
 
@@ -72,6 +81,7 @@ func (q Queue) check(ps *validate.Problems, path string) {
 	checkMetric(ps, path+".Metrics.Failed", q.Metrics.Failed)
 	checkInt(ps, path+".Backlog", q.Backlog, 1, 1_000_000_000, "a number of messages, such as 1000")
 	checkPercent(ps, path+".FailureRatePercent", q.FailureRatePercent, 0.01, "a percentage of processed messages, such as 10")
+	checkInt(ps, path+".MinProcessed", q.MinProcessed, 1, 1_000_000_000, "a number of messages over the rate window, such as 20")
 }
 
 func queueGroup(o Options, q Queue) alerts.Group {
@@ -88,11 +98,21 @@ func queueGroup(o Options, q Queue) alerts.Group {
 		},
 		alert{
 			name: "HighQueueFailureRate", severity: alerts.High, forDuration: 5 * time.Minute,
-			expr: fmt.Sprintf("100 * sum(%s) / sum(%s) > %s",
-				o.rate(m.Failed, sel), o.rate(m.Processed, sel), num(q.FailureRatePercent)),
+			expr: fmt.Sprintf("100 * sum(%s) / sum(%s) > %s and %s",
+				o.rate(m.Failed, sel), o.rate(m.Processed, sel), num(q.FailureRatePercent), o.enoughTraffic(m.Processed, sel, q.MinProcessed)),
 			summary: fmt.Sprintf("More than %s%% of the messages of %s fail", num(q.FailureRatePercent), q.Name),
-			description: fmt.Sprintf("{{ $value | humanize }}%% of the messages processed from %s over the last %s failed; "+
-				"the share has been above %s%% for 5m.", q.Name, dur(o.RateWindow), num(q.FailureRatePercent)),
+			description: fmt.Sprintf("{{ $value | humanize }}%% of the messages processed from %s over the last %s (at least %d) failed; "+
+				"the share has been above %s%% for 5m.", q.Name, dur(o.RateWindow), q.MinProcessed, num(q.FailureRatePercent)),
+		},
+		alert{
+			name: "QueueMetricsAbsent", severity: alerts.Medium, forDuration: 2 * notMeasuredFor,
+			// Queues have no health gauge: the backlog gauge itself is the proof that the
+			// queue is measured. Ten minutes, as exporters of cloud queues (YACE for SQS)
+			// read CloudWatch every few minutes.
+			expr:    absentOnly(sel.metric(m.Waiting)),
+			summary: fmt.Sprintf("%s is not measured: no %s series", q.Name, m.Waiting),
+			description: fmt.Sprintf("No series of %s matches the selector of %s: its exporter or workers are down, "+
+				"or the metric was renamed. HighQueueBacklog cannot fire while it lasts.", m.Waiting, q.Name),
 		},
 	)
 }

@@ -11,8 +11,8 @@ import (
 )
 
 // Service is an HTTP service scraped by Prometheus. Its group, service:<Name>, has
-// ServiceDown, HighErrorRate, HighLatencyP99 and HighLatencyP95; Runtime adds a
-// runtime:<Name> group.
+// ServiceDown (critical), HighErrorRate and HighLatencyP99 (high) and HighLatencyP95
+// (medium), all labelled service=<Name>; Runtime adds a runtime:<Name> group.
 type Service struct {
 	// Name is the service label of the service's alerts and names its groups: lower-case
 	// letters, digits and hyphens. Required and unique.
@@ -28,6 +28,12 @@ type Service struct {
 	// ErrorRatePercent is the share of requests failing (ErrorStatus) above which
 	// HighErrorRate (high) fires after 3 minutes. Between 0.01 and 100; defaults to 5.
 	ErrorRatePercent float64
+	// MinRequests is the minimum-traffic guard of HighErrorRate: the fewest requests
+	// over Options.RateWindow for it to fire, so that one failed request out of one (or
+	// out of a handful) does not page. Between 1 and 1000000000; defaults to the
+	// smallest count at which one failed request alone is not above ErrorRatePercent,
+	// and at least 20 (20 at the default 5%, 100 at 1%). 1 switches the guard off.
+	MinRequests int
 	// LatencyP99 is the 99th percentile of response time above which HighLatencyP99
 	// (high) fires after 5 minutes. Between 1ms and 10m; defaults to 2s.
 	LatencyP99 time.Duration
@@ -76,6 +82,7 @@ func (s Service) withDefaults() Service {
 	s.Metrics = s.Metrics.withDefaults()
 	s.DownFor = or(s.DownFor, 5*time.Minute)
 	s.ErrorRatePercent = or(s.ErrorRatePercent, 5)
+	s.MinRequests = or(s.MinRequests, minimumTraffic(s.ErrorRatePercent))
 	s.LatencyP99 = or(s.LatencyP99, 2*time.Second)
 	s.LatencyP95 = or(s.LatencyP95, time.Second)
 	if s.Runtime != nil {
@@ -103,6 +110,7 @@ func (s Service) check(ps *validate.Problems, path string) {
 	checkUnit(ps, path+".Metrics.DurationUnit", m.DurationUnit)
 	checkDuration(ps, path+".DownFor", s.DownFor, time.Minute, time.Hour, "how long the service may be down before someone is paged")
 	checkPercent(ps, path+".ErrorRatePercent", s.ErrorRatePercent, 0.01, "a percentage of requests, such as 5")
+	checkInt(ps, path+".MinRequests", s.MinRequests, 1, 1_000_000_000, "a number of requests over the rate window, such as 100")
 	checkDuration(ps, path+".LatencyP99", s.LatencyP99, time.Millisecond, 10*time.Minute, "a response time such as 2s")
 	checkDuration(ps, path+".LatencyP95", s.LatencyP95, time.Millisecond, 10*time.Minute, "a response time such as 1s")
 	if s.Runtime != nil {
@@ -138,10 +146,11 @@ func serviceGroup(o Options, s Service) alerts.Group {
 		},
 		alert{
 			name: "HighErrorRate", severity: alerts.High, forDuration: 3 * time.Minute,
-			expr:    errorShare + " > " + num(s.ErrorRatePercent),
+			// The guard keeps a handful of requests, one of them failed, from paging.
+			expr:    errorShare + " > " + num(s.ErrorRatePercent) + " and " + o.enoughTraffic(m.Requests, sel, s.MinRequests),
 			summary: fmt.Sprintf("%s fails more than %s%% of its requests", s.Name, num(s.ErrorRatePercent)),
-			description: fmt.Sprintf("{{ $value | humanize }}%% of the requests to %s failed over the last %s; "+
-				"the share has been above %s%% for 3m.", s.Name, dur(o.RateWindow), num(s.ErrorRatePercent)),
+			description: fmt.Sprintf("{{ $value | humanize }}%% of the requests to %s failed over the last %s (at least %d requests); "+
+				"the share has been above %s%% for 3m.", s.Name, dur(o.RateWindow), s.MinRequests, num(s.ErrorRatePercent)),
 		},
 		latency("HighLatencyP99", alerts.High, 0.99, s.LatencyP99),
 		latency("HighLatencyP95", alerts.Medium, 0.95, s.LatencyP95),
