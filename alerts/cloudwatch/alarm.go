@@ -150,6 +150,11 @@ type Alarm struct {
 	// ExtraActions are ARNs notified on ALARM besides the severity's topic (at most 4,
 	// since CloudWatch takes 5 actions a state).
 	ExtraActions []string
+	// SilentWhenBroken says that the metric stops, rather than breaching, when the
+	// watched thing fails (ECS reports nothing for a service without a running task).
+	// Such an alarm must treat missing data as breaching, and its detection time
+	// counts the periods CloudWatch goes on evaluating the last datapoints it has.
+	SilentWhenBroken bool
 	// SourceDelay is how long the source takes to show a breach in the metric (a
 	// Route 53 health check needs FailureThreshold failed probes); it counts in the
 	// detection time.

@@ -18,10 +18,19 @@ import (
 // health check's failed probes) comes first. Not counted: the delay with which the
 // service publishes the metric (usually under a minute for AWS metrics) and SNS's
 // delivery.
+//
+// An alarm SilentWhenBroken may instead see the breach as missing data. CloudWatch
+// then evaluates the last present datapoints while they are in the evaluation range,
+// and fills in only the missing ones it needs: the alarm fires once fewer than N-M+1
+// present datapoints are left in the range. With a last, good datapoint just after
+// the failure, that is (range - N + M + 1) x Period; the larger of the two counts.
 func DetectionTime(a Alarm) time.Duration {
 	periods := a.Datapoints()
 	if !extremal(a) {
 		periods++
+	}
+	if a.SilentWhenBroken && a.TreatMissingData == Breaching {
+		periods = max(periods, EvaluationRange(a)-a.EvaluationPeriods+a.Datapoints()+1)
 	}
 	return a.SourceDelay + time.Duration(periods*a.Period)*time.Second
 }
@@ -62,7 +71,8 @@ func DetectionReport(s Set) string {
 	var b strings.Builder
 	b.WriteString("# CloudWatch alarms: worst-case time from the start of a breach to notification\n")
 	b.WriteString("# (DetectionTime: the M-th breaching period, plus one for a breach that starts mid-period,\n")
-	b.WriteString("# plus a health check's failed probes; the metric's publishing delay is not counted)\n")
+	b.WriteString("# or the periods until a metric that goes silent is filled in; plus a health check's failed\n")
+	b.WriteString("# probes; the metric's publishing delay is not counted)\n")
 	fmt.Fprintf(&b, "%-60s %-9s %-10s %s\n", "alarm", "severity", "detection", "condition")
 	for _, a := range s.Alarms {
 		note := ""

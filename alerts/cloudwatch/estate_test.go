@@ -235,14 +235,24 @@ func TestDetectionTimeIsTheEvaluatorsWorstCase(t *testing.T) {
 			require.Len(t, got, 2)
 			require.Equal(t, StateAlarm, got[1].To)
 			breachStart := t0.Add(time.Duration(calm) * period)
-			assert.Equal(t, DetectionTime(a), a.SourceDelay+got[1].At.Sub(breachStart))
+			worst := a.SourceDelay + got[1].At.Sub(breachStart)
 
 			// A breach that starts on a period boundary is caught sooner, never later.
 			best := Evaluate(a, series(repeat(good, calm), repeat(bad, m+1)))
 			assert.LessOrEqual(t, a.SourceDelay+best[1].At.Sub(breachStart), DetectionTime(a))
+
+			if a.SilentWhenBroken {
+				// The failure may show as silence, just after the last, good datapoint began.
+				silent := Evaluate(a, series(repeat(good, calm), []Datapoint{good}, repeat(Gap, 3*calm)))
+				require.Len(t, silent, 2, "%v", silent)
+				require.Equal(t, StateAlarm, silent[1].To)
+				worst = max(worst, a.SourceDelay+silent[1].At.Sub(breachStart))
+			}
+			assert.Equal(t, DetectionTime(a), worst)
 		})
 	}
 	alarms := bySlug(s)
+	assert.Equal(t, 8*time.Minute, DetectionTime(alarms["ecs-no-running-tasks"]), "ECS goes silent: the last datapoints leave the 7-minute range first")
 	assert.Equal(t, 6*time.Minute, DetectionTime(alarms["ecs-cpu-high"]), "5 of 5 minutes of an average, and the partial minute")
 	assert.Equal(t, 5*time.Minute, DetectionTime(alarms["lb-no-healthy-host"]), "a Minimum below 1 breaches with its first sample")
 	assert.Equal(t, 90*time.Second, DetectionTime(alarms["uptime-check-failed"]), "3 probes 10 s apart, then one minute: about a minute and a half")
@@ -262,7 +272,7 @@ func TestServiceHealthCoversTheServicesCriticalAlarmsWhichStayQuiet(t *testing.T
 		assert.Equal(t, slices.Contains(want, a.Name), a.Quiet, "%s is quiet exactly when the composite covers it", a.Name)
 	}
 	assert.False(t, bySlug(s)["uptime-check-failed"].Quiet, "the us-east-1 uptime alarm cannot be a child; it notifies itself")
-	assert.Equal(t, 6*time.Minute, CompositeDetectionTime(c, s.Alarms), "as its slowest child")
+	assert.Equal(t, 8*time.Minute, CompositeDetectionTime(c, s.Alarms), "as its slowest child, ecs-no-running-tasks when ECS goes silent")
 }
 
 func TestOverridesChangeOneKindOfOneItem(t *testing.T) {

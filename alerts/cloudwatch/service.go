@@ -171,7 +171,7 @@ func buildService(ps *validate.Problems, o Options, s Service) ([]Alarm, *Health
 				Summary:   fmt.Sprintf("Service %s runs no task: it is down.", s.Name),
 				Namespace: "ECS/ContainerInsights", MetricName: "RunningTaskCount", Dimensions: dims, Statistic: "Maximum",
 				Period: 60, EvaluationPeriods: down, DatapointsToAlarm: down, Threshold: 1, Comparison: LessThan,
-				ThresholdUnit: "tasks", TreatMissingData: Breaching,
+				ThresholdUnit: "tasks", TreatMissingData: Breaching, SilentWhenBroken: true,
 			},
 			Anomaly(AnomalyInput{
 				Slug: "ecs-network-anomaly", Severity: alerts.Low, BandWidth: t.NetworkBandWidth,

@@ -132,6 +132,9 @@ func checkAlarm(ps *validate.Problems, path string, a Alarm) {
 	if t := string(a.TreatMissingData); t != "" && !slices.Contains(treatments, t) {
 		ps.Addf(path+".TreatMissingData", validate.UnknownHint(t, treatments), "must be one of %s, got %q", strings.Join(treatments, ", "), t)
 	}
+	if a.SilentWhenBroken && a.TreatMissingData != Breaching {
+		ps.Add(path+".TreatMissingData", "must be breaching: the metric of this alarm stops when the watched thing fails", "otherwise the alarm never fires on the failure")
+	}
 	if !slices.Contains(comparisons, string(a.Comparison)) {
 		ps.Addf(path+".Comparison", validate.UnknownHint(string(a.Comparison), comparisons), "must be a CloudWatch comparison operator, got %q", a.Comparison)
 	} else if a.Comparison.isBand() != (a.ThresholdMetricID != "") {

@@ -109,6 +109,9 @@ func TestValidateRefusesEachLimitOnItsOwnSideOfTheRange(t *testing.T) {
 		"An unknown comparison is refused.": {func(a *Alarm) { a.Comparison = ">" }, []string{p + `Comparison: must be a CloudWatch comparison operator, got ">"`}},
 		"A band comparison without a band is refused.": {func(a *Alarm) { a.Comparison = AboveBand },
 			[]string{p + `Comparison: GreaterThanUpperThreshold does not fit ThresholdMetricID ""`}},
+		"A silent metric treated as breaching is accepted.": {func(a *Alarm) { a.SilentWhenBroken, a.TreatMissingData = true, Breaching }, nil},
+		"A silent metric not treated as breaching is refused.": {func(a *Alarm) { a.SilentWhenBroken, a.TreatMissingData = true, NotBreaching },
+			[]string{p + "TreatMissingData: must be breaching: the metric of this alarm stops when the watched thing fails"}},
 		"An unknown severity is refused.": {func(a *Alarm) { a.Severity = "warning" }, []string{p + `Severity: must be one of critical, high, medium, low, got "warning"`}},
 	}
 	for name, tc := range tests {
