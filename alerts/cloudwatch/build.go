@@ -5,6 +5,7 @@ import (
 	"maps"
 	"math"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,6 +14,8 @@ import (
 	"github.com/vigilops/vigil/alerts"
 	"github.com/vigilops/vigil/validate"
 )
+
+var prefixRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 
 // Options are what every alarm of a stack shares.
 type Options struct {
@@ -30,7 +33,9 @@ type Options struct {
 }
 
 func (o Options) check(ps *validate.Problems) {
-	validate.Required(ps, "Options.NamePrefix", o.NamePrefix, "for example vigil-prod")
+	if validate.Required(ps, "Options.NamePrefix", o.NamePrefix, "for example vigil-prod") && !prefixRe.MatchString(o.NamePrefix) {
+		ps.Addf("Options.NamePrefix", "letters, digits, dots, hyphens and underscores keep names safe inside composite rules (ALARM(\"name\"))", "must be 1-64 letters, digits, '.', '-' or '_', starting with a letter or digit, got %q", o.NamePrefix)
+	}
 	const example = "for example https://github.com/vigilops/vigil/blob/main/docs/runbooks.md"
 	if validate.Required(ps, "Options.RunbookBaseURL", o.RunbookBaseURL, example) {
 		u, err := url.Parse(o.RunbookBaseURL)

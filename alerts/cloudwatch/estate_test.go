@@ -488,3 +488,16 @@ func TestWarningLevelsMayNotPassTheirCriticalLevels(t *testing.T) {
 		assert.Contains(t, err.Error(), want)
 	}
 }
+
+func TestTheNamePrefixKeepsCompositeRulesParseable(t *testing.T) {
+	for prefix, ok := range map[string]bool{"vigil-prod": true, "Team_A.prod": true, `bad"prefix`: false, "-lead": false, strings.Repeat("a", 64): true, strings.Repeat("a", 65): false} {
+		e := sampleEstate()
+		e.Options.NamePrefix = prefix
+		_, err := Build(e)
+		if ok {
+			assert.NoError(t, err, prefix)
+		} else if assert.Error(t, err, prefix) {
+			assert.Contains(t, err.Error(), "Options.NamePrefix: must be 1-64 letters, digits, '.', '-' or '_'", prefix)
+		}
+	}
+}
