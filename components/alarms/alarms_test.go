@@ -339,3 +339,42 @@ func TestChildNamesAreStableAndUnique(t *testing.T) {
 	assert.Equal(t, n1, n2, "a second run registers the same URNs")
 	assert.Len(t, slices.Compact(slices.Clone(n1)), len(n1))
 }
+
+func TestOutputsNameEveryAlarmCheckAndParameter(t *testing.T) {
+	set := build(t)
+	c := &cloud{Cloud: mockcloud.New("vigil", "test", account, region), providers: map[string]string{}}
+	got := map[string]map[string]string{}
+	var mu sync.Mutex
+	keep := func(key string) func(map[string]string) map[string]string {
+		return func(m map[string]string) map[string]string {
+			mu.Lock()
+			got[key] = m
+			mu.Unlock()
+			return m
+		}
+	}
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		east, err := aws.NewProvider(ctx, "us-east-1", &aws.ProviderArgs{Region: pulumi.String("us-east-1")})
+		if err != nil {
+			return err
+		}
+		a, err := NewAlarms(ctx, "alarms", &AlarmsArgs{
+			Region: region, Alarms: set.Alarms, Composites: set.Composites, HealthChecks: set.HealthChecks, AgentConfigs: set.AgentConfigs,
+			Topics: topics(region), USEast1: &Regional{Provider: east, Topics: topics("us-east-1")},
+		})
+		if err != nil {
+			return err
+		}
+		a.AlarmArns.ApplyT(keep("arns"))
+		a.HealthCheckIds.ApplyT(keep("checks"))
+		a.AgentConfigParameters.ApplyT(keep("params"))
+		return nil
+	}, pulumi.WithMocks("vigil", "test", c))
+	require.NoError(t, err)
+	assert.Len(t, got["arns"], len(set.Alarms)+len(set.Composites))
+	assert.Contains(t, got["arns"], "vigil-prod-api-service-health")
+	assert.Equal(t, map[string]string{"api-uptime": "alarms-api-uptime-check"}, got["checks"])
+	assert.Equal(t, map[string]string{"bastion": "AmazonCloudWatch-vigil-prod-bastion"}, got["params"])
+	comp := c.ByType("aws:cloudwatch/compositeAlarm:CompositeAlarm")[0]
+	assert.Equal(t, "service-health", stringMap(comp.Inputs["tags"])["vigil:alarm"])
+}
