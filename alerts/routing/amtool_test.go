@@ -39,7 +39,7 @@ func TestAmtool025AcceptsTheGeneratedConfigs(t *testing.T) {
 			out, errOut, err := amtool(t, "check-config", writeFile(t, build(t, cfg)))
 			require.NoError(t, err, "amtool check-config refuses the file:\n%s%s", out, errOut)
 			assert.Contains(t, out, "SUCCESS")
-			assert.Contains(t, out, " - 7 inhibit rules")
+			assert.Contains(t, out, " - 8 inhibit rules")
 			assert.Contains(t, out, " - 5 receivers")
 		})
 	}

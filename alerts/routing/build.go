@@ -125,15 +125,17 @@ func IdentityLabels() []string {
 // labels as equal, so every inhibition requires its labels on both sides.
 func present(name string) string { return fmt.Sprintf("%s=~%q", name, ".+") }
 
-// inhibitRules returns one rule per identity label, then the SLO rule. Each applies
-// only to alerts of this environment that both carry its label:
+// inhibitRules returns one rule per identity label, then the two SLO rules. Each
+// applies only to alerts of this environment that both carry its label:
 //
 //   - a critical alert mutes the high, medium and low alerts with the same value of
 //     the rule's identity label (the same service, instance, database, cache, queue
 //     or certificate): the on-call engineer already works on it. Never the Watchdog,
 //     whose silence would raise the heartbeat's alarm, and never from an SLO alert
-//     (sloth_id set), which mutes only its own ticket;
-//   - an SLO page mutes the ticket of the same SLO (Sloth's sloth_id).
+//     (sloth_id set), which mutes only alerts of its own SLO;
+//   - an SLO page mutes the tickets of the same SLO (Sloth's sloth_id);
+//   - a critical SLO alert (the fast page) mutes the lesser alerts of the same SLO,
+//     its slower page included: they are about the same burn.
 //
 // An alert without any identity label is never muted and mutes nothing.
 func (c Config) inhibitRules() []InhibitRule {
@@ -157,11 +159,18 @@ func (c Config) inhibitRules() []InhibitRule {
 			Equal: []string{labelEnvironment, label},
 		})
 	}
-	return append(rules, InhibitRule{
-		SourceMatchers: []string{env, matcher(labelSlothSeverity, "page"), present(labelSlothID)},
-		TargetMatchers: []string{env, matcher(labelSlothSeverity, "ticket"), present(labelSlothID)},
-		Equal:          []string{labelEnvironment, labelSlothID},
-	})
+	return append(rules,
+		InhibitRule{
+			SourceMatchers: []string{env, matcher(labelSlothSeverity, "page"), present(labelSlothID)},
+			TargetMatchers: []string{env, matcher(labelSlothSeverity, "ticket"), present(labelSlothID)},
+			Equal:          []string{labelEnvironment, labelSlothID},
+		},
+		InhibitRule{
+			SourceMatchers: []string{env, matcher(labelSeverity, string(alerts.Critical)), present(labelSlothID)},
+			TargetMatchers: []string{env, fmt.Sprintf("%s=~%q", labelSeverity, strings.Join(lower, "|")), present(labelSlothID)},
+			Equal:          []string{labelEnvironment, labelSlothID},
+		},
+	)
 }
 
 func (c Config) receivers() []Receiver {

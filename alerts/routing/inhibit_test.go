@@ -208,8 +208,14 @@ func TestInhibitionMutesOnlyAlertsAboutTheSameThing(t *testing.T) {
 		"An SLO page does not mute the ticket of another SLO of the service.": {
 			[]model.LabelSet{sloPageFast, sloPageSlow}, sloOtherTicket, false,
 		},
-		"A critical SLO page does not mute the slower page of the same SLO.": {
-			[]model.LabelSet{sloPageFast}, sloPageSlow, false,
+		"A critical SLO page mutes the slower page of the same SLO.": {
+			[]model.LabelSet{sloPageFast}, sloPageSlow, true,
+		},
+		"A critical SLO page does not mute the slower page of another SLO.": {
+			[]model.LabelSet{slo("api-latency", "page", "critical", "page-fast")}, sloPageSlow, false,
+		},
+		"A high SLO page does not mute another high alert of its SLO that is no ticket.": {
+			[]model.LabelSet{sloPageSlow}, slo("api-availability", "page", "high", "page-other"), false,
 		},
 		"A critical SLO page does not mute the other alerts of its service.": {
 			[]model.LabelSet{sloPageFast}, highLatencyAPI, false,
@@ -231,14 +237,19 @@ func TestInhibitionMutesOnlyAlertsAboutTheSameThing(t *testing.T) {
 // The rule of the whole matrix, stated independently of the generated rules: an alert
 // mutes another of the environment when it is critical and the other is high, medium
 // or low and not the Watchdog, the source is no SLO alert, and both carry the same
-// value of an identity label; or when it is an SLO page and the other the ticket of
-// the same SLO.
+// value of an identity label. An SLO alert mutes only alerts of its own SLO: its
+// tickets when it is a page, its lesser alerts when it is critical.
 func shouldMute(source, target model.LabelSet, env string) bool {
 	if source["environment"] != model.LabelValue(env) || target["environment"] != model.LabelValue(env) {
 		return false
 	}
-	if source["sloth_severity"] == "page" && target["sloth_severity"] == "ticket" && source["sloth_id"] != "" {
-		return source["sloth_id"] == target["sloth_id"]
+	if id := source["sloth_id"]; id != "" {
+		if id != target["sloth_id"] {
+			return false
+		}
+		pageMutesTicket := source["sloth_severity"] == "page" && target["sloth_severity"] == "ticket"
+		criticalMutesLesser := source["severity"] == "critical" && slices.Contains([]model.LabelValue{"high", "medium", "low"}, target["severity"])
+		return pageMutesTicket || criticalMutesLesser
 	}
 	if source["severity"] != "critical" || source["sloth_id"] != "" || target["alertname"] == "Watchdog" ||
 		!slices.Contains([]model.LabelValue{"high", "medium", "low"}, target["severity"]) {
@@ -297,10 +308,10 @@ func TestEveryIdentityLabelHasItsRule(t *testing.T) {
 	for _, l := range IdentityLabels() {
 		want = append(want, "environment,"+l)
 	}
-	want = append(want, "environment,sloth_id")
+	want = append(want, "environment,sloth_id", "environment,sloth_id")
 	sort.Strings(equal)
 	sort.Strings(want)
-	assert.Equal(t, want, equal, "one rule per identity label, and the SLO rule")
+	assert.Equal(t, want, equal, "one rule per identity label, and the two SLO rules")
 	for _, l := range IdentityLabels() {
 		source := alertOf("Down", "critical", l, "x")
 		target := alertOf("Degraded", "high", l, "x")

@@ -173,8 +173,7 @@ func TestAlertmanagerReadsEveryReceiver(t *testing.T) {
 		assert.Empty(t, string(sns.Sigv4.SecretKey))
 		assert.Empty(t, sns.Sigv4.RoleARN)
 		assert.True(t, sns.SendResolved(), "recovery notices are sent")
-		assert.Equal(t, snsSubject, sns.Subject)
-		assert.Equal(t, snsMessage, sns.Message)
+		// What the templates render is TestEverySNSReceiverAsLoadedRendersTheNotification's.
 		assert.Empty(t, r.WebhookConfigs)
 	}
 
