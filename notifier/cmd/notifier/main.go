@@ -10,6 +10,9 @@
 //	VIGIL_SECRETSMANAGER_ENDPOINT  tests only: where Secrets Manager is
 //	VIGIL_CLOUDWATCH_ENDPOINT      tests only: where CloudWatch is
 //
+// Run as "notifier render --target googlechat < message.json" it prints the body
+// it would post instead (notifier/preview), without any AWS access.
+//
 // The channels' webhook URLs are read from Secrets Manager at cold start. A
 // delivery that still fails after its retries fails the invocation, so Lambda's
 // asynchronous retries, then the function's dead-letter queue, take the event.
@@ -29,9 +32,14 @@ import (
 
 	"github.com/vigilops/vigil/notifier/config"
 	"github.com/vigilops/vigil/notifier/handler"
+	"github.com/vigilops/vigil/notifier/preview"
 )
 
 func main() {
+	// Outside Lambda, "notifier render ..." previews a message (vigil notifier render).
+	if len(os.Args) > 1 && os.Args[1] == "render" {
+		os.Exit(preview.Run(os.Args[2:], os.Stdin, os.Stdout, os.Stderr))
+	}
 	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
 	cfg, err := config.Parse([]byte(os.Getenv(config.EnvVar)))
 	if err != nil {
