@@ -1,8 +1,9 @@
 // Package sloquality measures how good an SLO's alerts are: for a set of burn rates,
 // how long after the budget starts burning the first page and the first ticket
-// fire, and how much of the budget is gone by then. It runs the real generated rules
-// in Prometheus's own rule manager and PromQL engine over simulated traffic, and sets
-// the results next to the SRE workbook's arithmetic.
+// fire, how much of the budget is gone by then, and how soon each tier stops firing
+// once the burn stops. It runs the real generated rules in Prometheus's own rule
+// manager and PromQL engine over simulated traffic, and sets the results next to
+// the SRE workbook's arithmetic.
 package sloquality
 
 import (
