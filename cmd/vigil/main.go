@@ -1,161 +1,244 @@
 // Command vigil is vigil's offline tool. `vigil plan --stack NAME` runs the stack's
 // Pulumi program in-process under Pulumi's mock engine, with the stack's config from
 // Pulumi.NAME.yaml, and shows what `pulumi up` would create: no cloud, no credentials,
-// no Pulumi CLI, no passphrase.
+// no Pulumi CLI, no passphrase. `vigil slo report` measures the stack's SLO alerts.
+//
+// The command line is built on spf13/cobra. Each command lives in its own file
+// (plan_cmd.go, slo_cmd.go) as a constructor listed in commands below: adding one is
+// a new file and a line there.
 package main
 
 import (
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
+	"regexp"
+	"runtime/debug"
 	"strings"
 
-	"github.com/vigilops/vigil/stacks"
+	"github.com/spf13/cobra"
+
 	"github.com/vigilops/vigil/validate"
 )
 
-const usage = `vigil: monitoring as code for teams on AWS.
+// The exit statuses of every command.
+const (
+	exitOK      = 0 // done
+	exitFailed  = 1 // invalid config, or the plan (or report) failed
+	exitUsage   = 2 // unknown command or flag, missing or bad argument
+	rootLongDoc = `vigil: monitoring as code for teams on AWS.
 
-Usage:
-  vigil plan --stack NAME [--dir DIR] [--out DIR] [--json]
-  vigil slo report --stack NAME [--dir DIR] [--out DIR]
+vigil plan shows, offline, what a stack would create: the same program as
+'pulumi up', run under Pulumi's mock engine with the stack's config. vigil slo
+report measures how fast the stack's SLO alerts page and ticket.
 
-Commands:
-  plan        Show what the stack would create, offline: the same program as
-              'pulumi up', run under Pulumi's mock engine with the stack's config.
-  slo report  For each SLO of the stack and burn rates 1x to 100x, the time to
-              the first page and the first ticket and the budget spent by then,
-              measured by running the generated rules in Prometheus's engine,
-              next to the SRE workbook's values. --out writes slo-report.md.
+A stack is named as Pulumi names it: dev, myorg/dev or myorg/vigil/dev all read
+Pulumi.dev.yaml. Without --dir, vigil looks for Pulumi.yaml in the working
+directory and the folders above it.
 
-Plan flags:
-  --stack NAME  the stack: its config is read from Pulumi.NAME.yaml (required)
-  --dir DIR     the folder holding Pulumi.yaml (default ".")
-  --out DIR     also write into DIR: inventory.json (every resource with its
-                inputs, secrets masked), summary.txt, the Prometheus rules
-                (prometheus/rules/*.rules.yaml) and the Alertmanager
-                configuration (alertmanager/alertmanager.yml)
-  --json        print the summary as JSON instead of text
+Every command that prints takes --json, for its output and for its errors (an
+object listing the problems).
 
-Exit status: 0 when the plan was made, 1 when the config is invalid or the
-plan failed, 2 on a usage error.
-`
+Exit status: 0 when done, 1 when the config is invalid or the command failed,
+2 on a usage error.`
+)
+
+// commands are the constructors of vigil's commands, in the order help lists them.
+var commands = []func(*app) *cobra.Command{
+	newPlanCommand,
+	newSLOCommand,
+}
+
+// app is what every command shares: where it prints.
+type app struct {
+	stdout, stderr io.Writer
+}
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 // run is main without the process: it returns the exit status.
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(stdout, usage)
-		return 0
+	a := &app{stdout: stdout, stderr: stderr}
+	root := newRoot(a)
+	root.SetArgs(args)
+	cmd, err := root.ExecuteC()
+	if err == nil {
+		return exitOK
 	}
-	command := args[0]
-	switch {
-	case command == "plan":
-		args = args[1:]
-	case command == "slo" && len(args) > 1 && args[1] == "report":
-		command, args = "slo report", args[2:]
-	default:
-		fmt.Fprintf(stderr, "vigil: unknown command %q\n\n%s", strings.Join(args[:min(2, len(args))], " "), usage)
-		return 2
+	if cmd == nil {
+		cmd = root
 	}
-	fs := flag.NewFlagSet(command, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usage) }
-	stack := fs.String("stack", "", "")
-	dir := fs.String("dir", ".", "")
-	out := fs.String("out", "", "")
-	asJSON := fs.Bool("json", false, "")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	asJSON := wantsJSON(args)
+	var failed *commandError
+	if errors.As(err, &failed) {
+		a.report(cmd, exitFailed, failed.err, failed.written, asJSON)
+		return exitFailed
 	}
-	if *stack == "" || fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "vigil %s: --stack is required and takes no other arguments\n\n%s", command, usage)
-		return 2
-	}
-	var err error
-	if command == "plan" {
-		err = plan(*dir, *stack, *out, *asJSON, stdout)
-	} else {
-		err = sloReport(*dir, *stack, *out, stdout, stderr)
-	}
-	if err != nil {
-		var invalid *validate.Error
-		if errors.As(err, &invalid) {
-			fmt.Fprintf(stderr, "vigil %s: %v\nNothing was written.\n", command, err)
-		} else {
-			fmt.Fprintf(stderr, "vigil %s: %v\n", command, err)
-		}
-		return 1
-	}
-	return 0
+	a.report(cmd, exitUsage, usageError(cmd, err), false, asJSON)
+	return exitUsage
 }
 
-// plan reads the stack's config, makes the plan, prints its summary and, with an out
-// folder, writes the files. Nothing is written unless the plan succeeds.
-func plan(dir, stack, out string, asJSON bool, stdout io.Writer) error {
-	file, err := stacks.ReadStackFile(dir, stack)
-	if err != nil {
-		return err
+func newRoot(a *app) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "vigil",
+		Short:         "Monitoring as code for teams on AWS",
+		Long:          rootLongDoc,
+		Version:       version(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		// Suggestions are made in usageError, on the same line as the mistake.
+		DisableSuggestions: true,
 	}
-	env, err := file.Environment()
-	if err != nil {
-		return err
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	root.SetVersionTemplate("vigil {{.Version}}\n")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return err })
+	for _, c := range commands {
+		root.AddCommand(c(a))
 	}
-	p, err := MakePlan(env, file.Values)
-	if err != nil {
-		return fmt.Errorf("running the program under the mock engine: %w", err)
+	return root
+}
+
+// commandError is a failure of a command that ran: exit status 1. Anything else
+// Execute returns is a usage error.
+type commandError struct {
+	err error
+	// written says whether the command wrote files before failing; false means
+	// "Nothing was written."
+	written bool
+}
+
+func (e *commandError) Error() string { return e.err.Error() }
+
+// failed wraps the error of a command that ran.
+func failed(err error) error {
+	if err == nil {
+		return nil
 	}
-	summary := p.Summarize()
-	text := summary.Text()
-	if out != "" {
-		if err := writeFiles(out, p, text); err != nil {
-			return err
+	return &commandError{err: err}
+}
+
+var unknownCommandRe = regexp.MustCompile(`^unknown command "([^"]*)" for "([^"]*)"`)
+
+// usageError rewrites cobra's errors into one line that names the mistake.
+func usageError(cmd *cobra.Command, err error) error {
+	msg := strings.SplitN(err.Error(), "\n", 2)[0]
+	if m := unknownCommandRe.FindStringSubmatch(msg); m != nil {
+		parent := cmd
+		if found, _, ferr := cmd.Root().Find(strings.Fields(m[2])[1:]); ferr == nil {
+			parent = found
+		}
+		if !parent.HasSubCommands() && parent != cmd.Root() {
+			return fmt.Errorf("takes no arguments, got %q (see '%s --help')", m[1], cmd.CommandPath())
+		}
+		msg = fmt.Sprintf("unknown command %q", strings.TrimSpace(strings.TrimPrefix(m[2], "vigil")+" "+m[1]))
+		if parent.SuggestionsMinimumDistance <= 0 {
+			parent.SuggestionsMinimumDistance = 2
+		}
+		if s := parent.SuggestionsFor(m[1]); len(s) > 0 {
+			msg += fmt.Sprintf(" (did you mean %q?)", s[0])
 		}
 	}
+	return fmt.Errorf("%s (see '%s --help')", msg, cmd.CommandPath())
+}
+
+// report prints a failure: one line (a list for an invalid config) on stderr, or with
+// --json an object on stdout.
+func (a *app) report(cmd *cobra.Command, code int, err error, written, asJSON bool) {
 	if asJSON {
-		b, err := json.MarshalIndent(summary, "", "  ")
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(stdout, "%s\n", b)
-		return err
+		b, _ := json.MarshalIndent(errorReport(cmd, code, err, written), "", "  ")
+		fmt.Fprintf(a.stdout, "%s\n", b)
+		return
 	}
-	_, err = fmt.Fprint(stdout, text)
-	if out != "" {
-		fmt.Fprintf(stdout, "\nWrote inventory.json, summary.txt and %d artifacts into %s.\n", len(p.Artifacts), out)
+	fmt.Fprintf(a.stderr, "%s: %v\n", cmd.CommandPath(), err)
+	if code == exitFailed && !written && cmd.Name() == "plan" {
+		fmt.Fprintln(a.stderr, "Nothing was written.")
 	}
-	return err
 }
 
-// writeFiles writes the plan's files into out.
-func writeFiles(out string, p *Plan, summary string) error {
-	inventory, err := json.MarshalIndent(p.Inventory(), "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return err
-	}
-	files := map[string][]byte{
-		"inventory.json": append(inventory, '\n'),
-		"summary.txt":    []byte(summary),
-	}
-	for path, data := range p.Artifacts {
-		files[path] = data
-	}
-	for name, data := range files {
-		path := filepath.Join(out, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return err
+// ErrorReport is the --json form of a failure.
+type ErrorReport struct {
+	Command  string `json:"command"`
+	ExitCode int    `json:"exitCode"`
+	// Error is the failure in one line.
+	Error string `json:"error"`
+	// Problems lists every problem, each with the config path it is about ("" when
+	// it is about no value in particular).
+	Problems []ProblemReport `json:"problems"`
+	// Written says whether any file was written.
+	Written bool `json:"written"`
+}
+
+// ProblemReport is one problem of an ErrorReport.
+type ProblemReport struct {
+	Path    string `json:"path"`
+	Message string `json:"message"`
+	Hint    string `json:"hint,omitempty"`
+}
+
+func errorReport(cmd *cobra.Command, code int, err error, written bool) ErrorReport {
+	r := ErrorReport{Command: cmd.CommandPath(), ExitCode: code, Error: err.Error(), Written: written}
+	var invalid *validate.Error
+	if errors.As(err, &invalid) {
+		r.Error = strings.SplitN(invalid.Error(), ":\n", 2)[0]
+		for _, p := range invalid.Problems {
+			r.Problems = append(r.Problems, ProblemReport{Path: p.Path, Message: p.Message, Hint: p.Hint})
 		}
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			return err
+		return r
+	}
+	r.Problems = []ProblemReport{{Message: err.Error()}}
+	return r
+}
+
+// wantsJSON reports whether the command line asks for --json, even when it does not
+// parse, so that a usage error is reported as JSON too.
+func wantsJSON(args []string) bool {
+	want := false
+	for _, a := range args {
+		switch a {
+		case "--":
+			return want
+		case "--json", "--json=true", "--json=1":
+			want = true
+		case "--json=false", "--json=0":
+			want = false
 		}
 	}
-	return nil
+	return want
+}
+
+// version is the module version vigil was built from: a release tag when installed
+// with `go install ...@version`, else "(devel)", with the commit when the build
+// recorded one.
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	v := info.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	var rev, modified string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			modified = s.Value
+		}
+	}
+	if rev != "" {
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		v += " (commit " + rev
+		if modified == "true" {
+			v += ", modified"
+		}
+		v += ")"
+	}
+	return v
 }

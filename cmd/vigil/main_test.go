@@ -67,8 +67,10 @@ func TestInventoryListsEveryResourceWithItsInputsAndNoSecret(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	raw, err := os.ReadFile(filepath.Join(dir, "inventory.json"))
 	require.NoError(t, err)
-	var inv []InventoryEntry
-	require.NoError(t, json.Unmarshal(raw, &inv))
+	var file InventoryFile
+	require.NoError(t, json.Unmarshal(raw, &file))
+	assert.Equal(t, "prod", file.Stack)
+	inv := file.Resources
 	require.Len(t, inv, 20, "the component and its 19 resources")
 
 	byName := map[string]InventoryEntry{}
@@ -83,6 +85,7 @@ func TestInventoryListsEveryResourceWithItsInputsAndNoSecret(t *testing.T) {
 
 	pd := byName["notify-critical-pagerduty-0"]
 	assert.Equal(t, "[secret]", pd.Inputs["endpoint"], "a secret endpoint is masked")
+	assert.NotContains(t, string(raw), EncryptedEndpoint, "the stand-in of an encrypted endpoint is a secret too")
 	assert.Equal(t, "https", pd.Inputs["protocol"])
 	assert.NotContains(t, string(raw), "v1:", "no ciphertext of the stack file reaches the inventory")
 }
@@ -102,7 +105,7 @@ func TestJSONSummary(t *testing.T) {
 		"medium":   "arn:aws:sns:eu-west-1:210987654321:vigil-dev-medium",
 		"low":      "arn:aws:sns:eu-west-1:210987654321:vigil-dev-low",
 	}, s.Outputs["topicArns"])
-	assert.Equal(t, []string{"vigil:notifications.low: no endpoints; low notifications reach nobody"}, s.Warnings)
+	assert.Contains(t, s.Warnings, "vigil:notifications.low: no endpoints; low notifications reach nobody")
 }
 
 // brokenProject copies the project with a dev stack file edited by edit.
@@ -156,21 +159,6 @@ func TestUnknownStackIsAClearError(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, stderr, `no stack "staging"`)
 	assert.Contains(t, stderr, "stacks here: dev, prod")
-}
-
-func TestUsageErrors(t *testing.T) {
-	code, _, stderr := vigil("plan")
-	assert.Equal(t, 2, code)
-	assert.Contains(t, stderr, "--stack is required")
-	code, _, stderr = vigil("deploy")
-	assert.Equal(t, 2, code)
-	assert.Contains(t, stderr, `unknown command "deploy"`)
-	code, _, stderr = vigil("slo", "list")
-	assert.Equal(t, 2, code)
-	assert.Contains(t, stderr, `unknown command "slo list"`)
-	code, out, _ := vigil("--help")
-	assert.Equal(t, 0, code)
-	assert.Contains(t, out, "vigil plan --stack NAME")
 }
 
 // BenchmarkPlan plans generated estates of growing size, from reading the config to
