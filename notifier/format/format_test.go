@@ -329,3 +329,33 @@ func TestTheOptionsMaxBytesOnlyLowersTheTargetsLimit(t *testing.T) {
 	assert.LessOrEqual(t, len(body), format.TeamsMaxBytes)
 	assert.Greater(t, len(body), format.TeamsMaxBytes-1000)
 }
+
+func TestASlackMessageWhoseLinksAreAllTooLongHasNoEmptyActionsBlock(t *testing.T) {
+	n := message.Notification{Kind: message.KindMetricAlarm, Status: message.StatusFiring, Title: "a",
+		Alarm: &message.Alarm{Name: "a", RunbookURL: "https://runbooks.example.com/" + strings.Repeat("x", 3000)}}
+	body, err := format.Render(format.Slack, n, format.Options{})
+	require.NoError(t, err)
+	assert.NotContains(t, string(body), `"type":"actions"`)
+
+	n.Alarm.RunbookURL = "https://runbooks.example.com/a"
+	body, err = format.Render(format.Slack, n, format.Options{})
+	require.NoError(t, err)
+	assert.Contains(t, string(body), `"type":"actions","elements":[{"type":"button","text":{"type":"plain_text","text":"Runbook"},"url":"https://runbooks.example.com/a"`)
+}
+
+// BenchmarkRenderLargeGroup measures the cost of fitting a 500-alert group into
+// each target (the bisection renders the body about log2(500) times).
+//
+//	go test ./notifier/format -run '^$' -bench RenderLargeGroup -benchmem
+func BenchmarkRenderLargeGroup(b *testing.B) {
+	g := bigGroup(500, 80)
+	for _, target := range format.Targets() {
+		b.Run(string(target), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, err := format.Render(target, g, format.Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -104,7 +104,9 @@ func slack(c card, shown int) ([]byte, int, error) {
 			buttons = append(buttons, slackElement{Type: "button", ActionID: "vigil-link-" + strconv.Itoa(i), URL: l.url,
 				Text: slackText{Type: "plain_text", Text: message.Truncate(l.label, slackMaxButtonText)}})
 		}
-		blocks = append(blocks, slackBlock{Type: "actions", Elements: buttons})
+		if len(buttons) > 0 { // Slack refuses an actions block without elements
+			blocks = append(blocks, slackBlock{Type: "actions", Elements: buttons})
+		}
 	}
 	msg := slackMessage{Text: esc(c.fallback), Attachments: []slackAttachment{{Color: c.tone.colour(), Blocks: blocks}}}
 	b, err := marshal(msg)

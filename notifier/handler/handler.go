@@ -239,7 +239,9 @@ func (h *Handler) dailySummary(ctx context.Context, at time.Time) (Report, error
 		if !ch.ReceivesSummary() {
 			continue
 		}
-		jobs = append(jobs, job{key: "summary/" + at.UTC().Format(time.RFC3339) + "/" + ch.Name, channel: ch, about: "daily summary",
+		// One summary a day per channel: a retried invocation skips the channels
+		// that already have today's.
+		jobs = append(jobs, job{key: "summary/" + at.UTC().Format(time.DateOnly) + "/" + ch.Name, channel: ch, about: "daily summary",
 			render: func(o format.Options) ([]byte, error) { return format.RenderSummary(ch.Target, s, o) }})
 	}
 	return h.run(ctx, jobs)

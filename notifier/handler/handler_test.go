@@ -294,3 +294,17 @@ func TestTheConfigurationNeedsItsReaders(t *testing.T) {
 	_, err = handler.New(config.Config{Summary: &config.Summary{AlarmNamePrefix: "p"}}, handler.Deps{Secrets: &secrets{}})
 	require.ErrorContains(t, err, "Deps.Alarms is required")
 }
+
+func TestARetriedDailySummarySkipsTheChannelsThatHaveTodays(t *testing.T) {
+	s := newSetup(t)
+	s.pager.answer(503)
+	ev := json.RawMessage(`{"detail-type":"Scheduled Event","source":"aws.events","time":"2026-12-01T07:00:00Z"}`)
+	rep, err := s.h.Invoke(context.Background(), ev)
+	require.Error(t, err)
+	assert.Equal(t, handler.Report{Delivered: 1, Failed: 1}, rep)
+	s.pager.answer(200)
+	rep, err = s.h.Invoke(context.Background(), ev)
+	require.NoError(t, err)
+	assert.Equal(t, handler.Report{Delivered: 1, Skipped: 1}, rep)
+	assert.Len(t, s.chat.received(), 1)
+}
