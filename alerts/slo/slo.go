@@ -202,7 +202,7 @@ func (s SLO) validate(ps *validate.Problems, fp fieldPaths) {
 		}
 	}
 	switch {
-	case s.Objective > 0 && s.Objective <= 1:
+	case s.Objective > 0 && s.Objective < 1:
 		ps.Addf(fp.objective, fmt.Sprintf("the objective is a percentage: write %s for %s %%, not a ratio", fmtFloat(roundFloat(s.Objective*100)), fmtFloat(roundFloat(s.Objective*100))),
 			"must be above 1 and below 100, got %s", fmtFloat(s.Objective))
 	case !(s.Objective > 1 && s.Objective < 100):

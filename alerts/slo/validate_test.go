@@ -60,6 +60,9 @@ func TestTheObjectiveIsAPercentAboveOneAndBelowAHundred(t *testing.T) {
 	s.Objective = 0.999
 	_, err := Rules([]SLO{s})
 	assert.ErrorContains(t, err, "hint: the objective is a percentage: write 99.9 for 99.9 %, not a ratio")
+	s.Objective = 1
+	_, err = Rules([]SLO{s})
+	assert.ErrorContains(t, err, "hint: a percentage such as 99.9", "1 as a ratio would be 100 %: no hint to write that")
 }
 
 func TestThePeriodIsWholeHoursOfAtLeastADay(t *testing.T) {
