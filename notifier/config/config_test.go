@@ -152,3 +152,31 @@ func TestSecretNamesAndARNsAreAccepted(t *testing.T) {
 	_, err := config.Parse([]byte(`{"environment":"dev","channels":[{"name":"c","target":"slack","severities":["low"],"secretId":"` + strings.Repeat("a", 513) + `"}]}`))
 	assert.Error(t, err, "513 characters is one too many")
 }
+
+func TestNamesAndPrefixesAreCheckedAtBothEndsOfTheirRange(t *testing.T) {
+	cfg := func(name, prefix string) string {
+		return `{"environment":"dev","channels":[{"name":"` + name + `","target":"slack","severities":["low"],"secretId":"s"}],` +
+			`"summary":{"alarmNamePrefix":"` + prefix + `"}}`
+	}
+	tests := map[string]struct {
+		name, prefix, want string
+	}{
+		"A one-character name and prefix.":   {"a", "p", ""},
+		"A 64-character name.":               {strings.Repeat("n", 64), "p", ""},
+		"A 65-character name is refused.":    {strings.Repeat("n", 65), "p", "channels[0].name: must be a channel name"},
+		"A 255-character prefix.":            {"a", strings.Repeat("p", 255), ""},
+		"A 256-character prefix is refused.": {"a", strings.Repeat("p", 256), "summary.alarmNamePrefix: must be 1 to 255 characters, got 256"},
+		"An empty name is refused.":          {"", "p", `channels[0].name: must be a channel name, got ""`},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, err := config.Parse([]byte(cfg(tt.name, tt.prefix)))
+			if tt.want == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}

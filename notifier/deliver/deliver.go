@@ -22,8 +22,8 @@ import (
 
 // Config sets how a Sender delivers. The zero value gives the defaults.
 type Config struct {
-	// Timeout bounds one attempt, from connecting to reading the answer's status.
-	// 100ms to 60s. Defaults to 10s.
+	// Timeout bounds one attempt, from connecting to reading the answer (of which
+	// at most 1 MiB is read). 100ms to 60s. Defaults to 10s.
 	Timeout time.Duration
 	// MaxAttempts counts the first attempt and every retry, 1 to 10. Defaults to 4.
 	MaxAttempts int
