@@ -90,13 +90,13 @@ var (
 	queueOtherBacklog  = alertOf("HighQueueBacklog", "high", "service", "billing", "queue", "invoices")
 	watchdog           = alertOf("Watchdog", "low", "watchdog", "true")
 	watchdogOfAPI      = alertOf("Watchdog", "low", "watchdog", "true", "service", "api", "instance", "host-1:9100")
-	sloPageFast        = slo("api-availability", "page", "critical", "page-fast")
-	sloPageSlow        = slo("api-availability", "page", "high", "page-slow")
-	sloTicket          = slo("api-availability", "ticket", "medium", "ticket-fast")
-	sloOtherTicket     = slo("api-latency", "ticket", "medium", "ticket-fast")
+	sloPageFast        = sloAlert("api-availability", "page", "critical", "page-fast")
+	sloPageSlow        = sloAlert("api-availability", "page", "high", "page-slow")
+	sloTicket          = sloAlert("api-availability", "ticket", "medium", "ticket-fast")
+	sloOtherTicket     = sloAlert("api-latency", "ticket", "medium", "ticket-fast")
 )
 
-func slo(id, kind, severity, tier string) model.LabelSet {
+func sloAlert(id, kind, severity, tier string) model.LabelSet {
 	return alertOf("SLOErrorBudgetBurn", severity, "service", "api", "sloth_id", id, "sloth_severity", kind, "sloth_tier", tier)
 }
 
@@ -212,10 +212,10 @@ func TestInhibitionMutesOnlyAlertsAboutTheSameThing(t *testing.T) {
 			[]model.LabelSet{sloPageFast}, sloPageSlow, true,
 		},
 		"A critical SLO page does not mute the slower page of another SLO.": {
-			[]model.LabelSet{slo("api-latency", "page", "critical", "page-fast")}, sloPageSlow, false,
+			[]model.LabelSet{sloAlert("api-latency", "page", "critical", "page-fast")}, sloPageSlow, false,
 		},
 		"A high SLO page does not mute another high alert of its SLO that is no ticket.": {
-			[]model.LabelSet{sloPageSlow}, slo("api-availability", "page", "high", "page-other"), false,
+			[]model.LabelSet{sloPageSlow}, sloAlert("api-availability", "page", "high", "page-other"), false,
 		},
 		"A critical SLO page does not mute the other alerts of its service.": {
 			[]model.LabelSet{sloPageFast}, highLatencyAPI, false,
