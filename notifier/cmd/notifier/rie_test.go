@@ -161,10 +161,15 @@ func TestTheNotifierUnderTheLambdaRuntimeInterfaceEmulator(t *testing.T) {
 	smSrv := httptest.NewServer(sm)
 	defer smSrv.Close()
 
+	cw := httptest.NewServer(&fakeCloudWatch{})
+	defer cw.Close()
+
 	cfg, err := config.Marshal(config.Config{
 		Environment:     "prod",
 		AlertmanagerURL: "https://alertmanager.example.com",
 		Channels:        []config.Channel{{Name: "ops-chat", Target: format.GoogleChat, Severities: message.Severities(), SecretID: secretARN}},
+		Summary:         &config.Summary{AlarmNamePrefix: "p-", UptimeAlarms: map[string]string{"api": "p-api-cpu"}},
+		TimeZone:        "Europe/Paris",
 	})
 	require.NoError(t, err)
 
@@ -177,6 +182,7 @@ func TestTheNotifierUnderTheLambdaRuntimeInterfaceEmulator(t *testing.T) {
 		"PATH=" + os.Getenv("PATH"),
 		config.EnvVar + "=" + string(cfg),
 		"VIGIL_SECRETSMANAGER_ENDPOINT=" + smSrv.URL,
+		"VIGIL_CLOUDWATCH_ENDPOINT=" + cw.URL,
 		"AWS_REGION=eu-west-1",
 		"AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE",
 		"AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
@@ -233,7 +239,7 @@ func TestTheNotifierUnderTheLambdaRuntimeInterfaceEmulator(t *testing.T) {
 		assert.Equal(t, "high · prod · api", c.Header.Subtitle)
 		facts := c.facts()
 		assert.Equal(t, "92.5 (threshold &gt; 80)", facts["Value"])
-		assert.Equal(t, "2026-12-01 19:35:12 UTC", facts["Time"])
+		assert.Equal(t, "2026-12-01 20:35:12 CET", facts["Time"], "in the configured time zone")
 		assert.Equal(t, "OK → ALARM", facts["State"])
 		assert.Equal(t, map[string]string{
 			"Runbook":              "https://runbooks.example.com/ecs-cpu-high",
@@ -287,6 +293,22 @@ func TestTheNotifierUnderTheLambdaRuntimeInterfaceEmulator(t *testing.T) {
 		assert.NotContains(t, msg, "E2ETOKEN")
 		bodies, _ := hook.got()
 		assert.Len(t, bodies, 1, "no retry of a 400")
+	})
+
+	t.Run("The daily schedule posts the summary, read from CloudWatch.", func(t *testing.T) {
+		hook.next()
+		out := invoke(t, []byte(`{"version":"0","id":"53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa","detail-type":"Scheduled Event",
+			"source":"aws.events","account":"123456789012","time":"2026-12-01T07:00:00Z","region":"eu-west-1",
+			"resources":["arn:aws:events:eu-west-1:123456789012:rule/vigil-prod-daily-summary"],"detail":{}}`))
+		assert.Equal(t, 1.0, out["delivered"], "%v", out)
+		bodies, _ := hook.got()
+		require.Len(t, bodies, 1)
+		c := card(t, bodies[0])
+		assert.Equal(t, "📋 DAILY SUMMARY: prod", c.Header.Title)
+		assert.Equal(t, "2026-11-30 08:00:00 CET – 2026-12-01 08:00:00 CET", c.Header.Subtitle, "in the configured time zone")
+		assert.Equal(t, "1", c.facts()["In ALARM"])
+		assert.Equal(t, []string{"high p-api-cpu (api) since 2026-12-01 05:00:00 CET"}, c.section("In ALARM now"))
+		assert.Equal(t, []string{"api: 87.50% (down 3h0m0s)"}, c.section("Uptime"))
 	})
 
 	t.Run("The webhook URL was read once, at cold start, with a signed request.", func(t *testing.T) {
