@@ -212,7 +212,7 @@ func TestPublisherPolicyGrantsExactlyPublishAndTheKeyThroughSNS(t *testing.T) {
 	rp := policies[0]
 	assert.Equal(t, "alertmanager-publishes-policy", rp.Name)
 	assert.Equal(t, "vigil-prod-alertmanager", str(t, rp, "role"))
-	assert.Equal(t, "vigil-prod-publish", str(t, rp, "name"))
+	assert.Equal(t, "vigil-prod-eu-west-1-publish", str(t, rp, "name"))
 	component, ok := cloud.Named(PublisherTypeToken, "alertmanager-publishes")
 	require.True(t, ok, "the grant is a component")
 	assert.Equal(t, component.URN, rp.Parent)

@@ -87,7 +87,7 @@ func NewPublisher(ctx *pulumi.Context, name string, args *PublisherArgs, opts ..
 		return PublisherPolicy(region, v[0].(string), topics).JSON()
 	}).(pulumi.StringOutput)
 	policy, err := iam.NewRolePolicy(ctx, name+"-policy", &iam.RolePolicyArgs{
-		Name:   pulumi.String(rolePolicyName(t.prefix)),
+		Name:   pulumi.String(rolePolicyName(t.prefix, t.region)),
 		Role:   args.Role,
 		Policy: doc,
 	}, pulumi.Parent(p))
@@ -144,14 +144,17 @@ func addNoPublisher(ps *validate.Problems, prefix string) {
 		"call Topics.GrantPublish with the Alertmanager task role, or list an existing role in PublisherRoleARNs")
 }
 
-// rolePolicyName is the name of the inline policy of a publisher role: <prefix>-publish,
-// or, when that would pass IAM's 128 characters, the prefix cut short and a hash of it
-// in full, so that two long prefixes still give two names.
-func rolePolicyName(prefix string) string {
+// rolePolicyName is the name of the inline policy of a publisher role:
+// <prefix>-<region>-publish. IAM is global and topics of one prefix may exist in two
+// regions (alarms of us-east-1 need their own), so the region keeps a role's two grants
+// apart. When the name would pass IAM's 128 characters, it is cut short and ends in a
+// hash of the whole, so that two long prefixes still give two names.
+func rolePolicyName(prefix, region string) string {
 	const suffix = "-publish"
-	if len(prefix)+len(suffix) <= maxRolePolicyName {
-		return prefix + suffix
+	name := prefix + "-" + region
+	if len(name)+len(suffix) <= maxRolePolicyName {
+		return name + suffix
 	}
-	h := "-" + shortHash(prefix)
-	return prefix[:maxRolePolicyName-len(suffix)-len(h)] + h + suffix
+	h := "-" + shortHash(name)
+	return name[:maxRolePolicyName-len(suffix)-len(h)] + h + suffix
 }

@@ -109,19 +109,46 @@ func TestAGrantGoesWhereTheCallerParentsIt(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, grant.URN, policy.Parent)
 	assert.Equal(t, "alertmanager", str(t, policy, "role"))
-	assert.Equal(t, "vigil-dev-publish", str(t, policy, "name"))
+	assert.Equal(t, "vigil-dev-us-east-1-publish", str(t, policy, "name"))
 }
 
 func TestRolePolicyNamesFitIAMsLimit(t *testing.T) {
-	at := strings.Repeat("p", 120) // + "-publish" = 128, IAM's limit
-	assert.Equal(t, at+"-publish", rolePolicyName(at))
-	assert.Len(t, rolePolicyName(at), 128)
+	at := strings.Repeat("p", 110) // + "-eu-west-1" + "-publish" = 128, IAM's limit
+	assert.Equal(t, at+"-eu-west-1-publish", rolePolicyName(at, "eu-west-1"))
+	assert.Len(t, rolePolicyName(at, "eu-west-1"), 128)
 
-	over := at + "q" // 129 with the suffix: cut short and hashed
-	got := rolePolicyName(over)
+	over := at + "q" // 129: cut short and hashed
+	got := rolePolicyName(over, "eu-west-1")
 	assert.Len(t, got, 128)
-	assert.True(t, strings.HasPrefix(got, strings.Repeat("p", 111)+"-"), got)
+	assert.True(t, strings.HasPrefix(got, strings.Repeat("p", 110)+"q-"), got) // the hash stands for the region cut off
 	assert.True(t, strings.HasSuffix(got, "-publish"), got)
-	assert.NotEqual(t, got, rolePolicyName(at+"r"), "two long prefixes still give two names")
-	assert.Regexp(t, `^[\w+=,.@-]{1,128}$`, rolePolicyName(strings.Repeat("x", 243)))
+	assert.NotEqual(t, got, rolePolicyName(at+"r", "eu-west-1"), "two long prefixes still give two names")
+	assert.NotEqual(t, got, rolePolicyName(over, "eu-west-2"), "nor two regions")
+	assert.Regexp(t, `^[\w+=,.@-]{1,128}$`, rolePolicyName(strings.Repeat("x", 243), "ap-southeast-1"))
+}
+
+func TestOneRoleMayPublishToTheTopicsOfTwoRegions(t *testing.T) {
+	east := devArgs()
+	west := devArgs()
+	west.Region = "us-west-2"
+	cloud, _, err := deployWith(t, east, func(ctx *pulumi.Context, eastTopics *Topics) error {
+		westTopics, err := NewTopics(ctx, "notify-west", west)
+		if err != nil {
+			return err
+		}
+		if _, err := eastTopics.GrantPublish(ctx, "east", pulumi.String("alertmanager")); err != nil {
+			return err
+		}
+		_, err = westTopics.GrantPublish(ctx, "west", pulumi.String("alertmanager"))
+		return err
+	})
+	require.NoError(t, err)
+	names := map[string]string{}
+	for _, p := range cloud.ByType("aws:iam/rolePolicy:RolePolicy") {
+		names[p.Name] = str(t, p, "name")
+	}
+	assert.Equal(t, map[string]string{
+		"east-policy": "vigil-dev-us-east-1-publish",
+		"west-policy": "vigil-dev-us-west-2-publish",
+	}, names, "two inline policies of one role need two names")
 }
