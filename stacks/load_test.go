@@ -468,3 +468,17 @@ func TestTheProjectFolderIsFoundUpwards(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "pass --dir")
 }
+
+func TestListStacksNamesOnlyStackFilesEvenInAFolderWithGlobCharacters(t *testing.T) {
+	parent := filepath.Join(t.TempDir(), "team [a]*")
+	require.NoError(t, os.MkdirAll(parent, 0o755))
+	dir := testProject(t, "prod", "", nil)
+	project := filepath.Join(parent, "p")
+	require.NoError(t, os.Rename(dir, project))
+	require.NoError(t, os.WriteFile(filepath.Join(project, "Pulumi.de v.yaml"), nil, 0o644))
+	require.NoError(t, os.Mkdir(filepath.Join(project, "Pulumi.folder.yaml"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(project, "Pulumi.dev.yaml.bak"), nil, 0o644))
+	got, err := ListStacks(project)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"prod"}, got)
+}

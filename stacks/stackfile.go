@@ -290,13 +290,18 @@ func ListStacks(dir string) ([]string, error) {
 			where = filepath.Join(dir, p.StackConfigDir)
 		}
 	}
-	matches, err := filepath.Glob(filepath.Join(where, "Pulumi.*.yaml"))
+	entries, err := os.ReadDir(where)
 	if err != nil {
 		return nil, err
 	}
 	var out []string
-	for _, m := range matches {
-		out = append(out, strings.TrimSuffix(strings.TrimPrefix(filepath.Base(m), "Pulumi."), ".yaml"))
+	for _, e := range entries {
+		name := e.Name()
+		stack, ok := strings.CutPrefix(name, "Pulumi.")
+		stack, yaml := strings.CutSuffix(stack, ".yaml")
+		if ok && yaml && stackNameRe.MatchString(stack) && !e.IsDir() {
+			out = append(out, stack)
+		}
 	}
 	sort.Strings(out)
 	return out, nil

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -184,4 +185,23 @@ func TestTheSummaryReadsAsProse(t *testing.T) {
 			assert.LessOrEqual(t, len(line), 92, line)
 		}
 	}
+}
+
+func TestPlainMasksEverySecretAndSaysWhatIsUnknown(t *testing.T) {
+	secretOut := resource.NewOutputProperty(resource.Output{Element: resource.NewStringProperty("PLANTED"), Known: true, Secret: true})
+	knownOut := resource.NewOutputProperty(resource.Output{Element: resource.NewStringProperty("plain"), Known: true})
+	unknownOut := resource.NewOutputProperty(resource.Output{})
+	got := plainMap(resource.PropertyMap{
+		"secret":   resource.MakeSecret(resource.NewStringProperty("PLANTED")),
+		"output":   secretOut,
+		"known":    knownOut,
+		"unknown":  unknownOut,
+		"computed": resource.MakeComputed(resource.NewStringProperty("")),
+		"list":     resource.NewArrayProperty([]resource.PropertyValue{secretOut, resource.NewNumberProperty(2)}),
+	})
+	assert.Equal(t, map[string]any{
+		"secret": "[secret]", "output": "[secret]", "known": "plain",
+		"unknown": "[unknown until deployed]", "computed": "[unknown until deployed]",
+		"list": []any{"[secret]", 2.0},
+	}, got)
 }

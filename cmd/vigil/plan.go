@@ -230,11 +230,16 @@ func plainMap(m resource.PropertyMap) map[string]any {
 	return out
 }
 
-// plain turns a property value into JSON-ready data; a secret becomes [secret].
+// plain turns a property value into JSON-ready data; a secret, or an output marked
+// secret, becomes [secret], a value not known until deployed says so.
 func plain(v resource.PropertyValue) any {
 	switch {
 	case v.IsSecret():
 		return stacks.SecretPlaceholder
+	case v.IsOutput() && v.OutputValue().Secret:
+		return stacks.SecretPlaceholder
+	case v.IsOutput() && v.OutputValue().Known:
+		return plain(v.OutputValue().Element)
 	case v.IsComputed() || v.IsOutput():
 		return "[unknown until deployed]"
 	case v.IsNull():
