@@ -1,10 +1,12 @@
 package logs
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/vigilops/vigil/alerts"
 	"github.com/vigilops/vigil/alerts/cloudwatch"
@@ -157,9 +159,18 @@ func Build(cfg Config) (Set, error) {
 		}
 		set.Filters = append(set.Filters, cisFilters(o, set.CISLogGroup, alerts.Severity(ct.Severity))...)
 	}
-	if ps.Len() == 0 {
-		if err := Validate(set); err != nil {
-			return Set{}, err
+	// The limits too, at once; a value the config checks already refused is not
+	// reported twice.
+	reported := map[string]bool{}
+	for _, p := range ps.List() {
+		reported[p.Path] = true
+	}
+	var verr *validate.Error
+	if errors.As(Validate(set), &verr) {
+		for _, p := range verr.Problems {
+			if !reported[p.Path] {
+				ps.Add(p.Path, p.Message, p.Hint)
+			}
 		}
 	}
 	if err := ps.Err("log filters"); err != nil {
@@ -268,11 +279,17 @@ func buildService(ps *validate.Problems, o Options, s Service) ([]Filter, []Quer
 		if summary == "" {
 			summary = fmt.Sprintf("The log filter %s of %s matches.", c.Name, s.Name)
 		}
-		unit := ""
+		unit, thresholdUnit := c.Unit, ""
 		if isNumber {
-			unit = "events"
+			thresholdUnit = "events"
+			if unit == "" {
+				unit = "Count"
+			}
 		}
-		f := newFilter(o, path, s.Name, c.Name, s.LogGroup, c.Pattern, summary, value, c.Unit, def, sev, stat, period, threshold, unit)
+		// A team's filter has no section in vigil's runbooks.
+		noRunbook := o
+		noRunbook.RunbookBaseURL = ""
+		f := newFilter(noRunbook, path, s.Name, c.Name, s.LogGroup, c.Pattern, summary, value, unit, def, sev, stat, period, threshold, thresholdUnit)
 		out = append(out, f)
 	}
 	validate.Unique(ps, s.Path+".logFilters[%d].name", names[len(slugs):], "each filter of a service needs its own name")
@@ -283,7 +300,7 @@ func cisFilters(o Options, logGroup string, sev alerts.Severity) []Filter {
 	out := make([]Filter, 0, len(CISControls))
 	zero := 0.0
 	for _, c := range CISControls {
-		f := newFilter(o, "cloudTrail."+c.Slug, CISResource, c.Slug, logGroup, c.Pattern, c.Summary+" (CIS "+c.ID+")",
+		f := newFilter(o, "cloudTrail."+c.Slug, CISResource, c.Slug, logGroup, c.Pattern, strings.TrimSuffix(c.Summary, ".")+" (CIS "+c.ID+").",
 			"1", "Count", &zero, sev, "Sum", CISPeriod, CISThreshold, "events")
 		f.CIS = c.ID
 		f.Alarm.Tags["vigil:cis"] = c.ID
