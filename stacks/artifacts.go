@@ -73,6 +73,8 @@ func buildArtifacts(ps *validate.Problems, env *Environment) {
 		add(SLORulesPath, data, err)
 	}
 
+	buildAlarms(ps, env)
+
 	am, err := routing.Build(routingOf(env))
 	var amYAML []byte
 	if err == nil {

@@ -27,6 +27,11 @@ type Config struct {
 	PublisherRoles []string `json:"publisherRoles"`
 	// Thresholds override the tier's alarm thresholds for every resource of a kind.
 	Thresholds Thresholds `json:"thresholds"`
+	// AlarmOverrides change CloudWatch alarms of every resource of a kind, by the
+	// alarm's slug (ecs-cpu-high, ...): threshold, period, evaluation periods,
+	// datapoints to alarm, severity, or leave it out. An item's own alarmOverrides
+	// apply on top, field by field.
+	AlarmOverrides AlarmOverridesByKind `json:"alarmOverrides"`
 	// SLOFiles are OpenSLO v1 files, relative to the project folder, whose SLOs the
 	// stack's Prometheus evaluates.
 	SLOFiles []string `json:"sloFiles"`
@@ -116,6 +121,34 @@ type Service struct {
 	// Alarms are the thresholds in force: tier default, then vigil:thresholds.service,
 	// then the service's own.
 	Alarms ServiceAlarms `json:"-"`
+	// AlarmOverrides change the service's own CloudWatch alarms by slug.
+	AlarmOverrides map[string]AlarmOverride `json:"alarmOverrides"`
+}
+
+// AlarmOverridesByKind holds the CloudWatch alarm overrides of each kind of item.
+type AlarmOverridesByKind struct {
+	Service     map[string]AlarmOverride `json:"service"`
+	Database    map[string]AlarmOverride `json:"database"`
+	Cache       map[string]AlarmOverride `json:"cache"`
+	Queue       map[string]AlarmOverride `json:"queue"`
+	Host        map[string]AlarmOverride `json:"host"`
+	Certificate map[string]AlarmOverride `json:"certificate"`
+}
+
+// AlarmOverride changes one CloudWatch alarm. Unset fields keep the alarm's own.
+type AlarmOverride struct {
+	// Threshold in the alarm's unit (the README lists each alarm's).
+	Threshold *float64 `json:"threshold"`
+	// Period in seconds: 10, 20, 30 or a multiple of 60.
+	Period *int `json:"period"`
+	// EvaluationPeriods is how many periods the alarm looks at (N); at least 1.
+	EvaluationPeriods *int `json:"evaluationPeriods"`
+	// DatapointsToAlarm is how many of them must breach (M); 1 to EvaluationPeriods.
+	DatapointsToAlarm *int `json:"datapointsToAlarm"`
+	// Severity is critical, high, medium or low.
+	Severity string `json:"severity"`
+	// Disabled leaves the alarm out.
+	Disabled bool `json:"disabled"`
 }
 
 // ServiceMetrics names a service's Prometheus metrics. Empty fields keep the
@@ -143,6 +176,14 @@ type Host struct {
 	Name string `json:"name"`
 	// Selector picks the group's node_exporter series. Defaults to job="node".
 	Selector string `json:"selector"`
+	// InstanceIDs are EC2 instances of the group that run the CloudWatch agent: adds
+	// disk and memory alarms, and the agent's configuration as an SSM parameter.
+	// Optional.
+	InstanceIDs []string `json:"instanceIds"`
+	// MountPaths are the file systems the disk alarm watches. Defaults to ["/"].
+	MountPaths []string `json:"mountPaths"`
+	// AlarmOverrides change the group's own CloudWatch alarms by slug.
+	AlarmOverrides map[string]AlarmOverride `json:"alarmOverrides"`
 }
 
 // AlertmanagerConfig configures Alertmanager beyond the severity topics.
@@ -175,9 +216,16 @@ type Database struct {
 	// Selector picks the database's postgres_exporter series. Defaults to
 	// database="<name>".
 	Selector string `json:"selector"`
+	// Replica says the instance is a read replica: adds the replica-lag alarm.
+	Replica bool `json:"replica"`
+	// MemoryGiB is the instance class's memory: adds the freeable-memory alarm.
+	// Optional.
+	MemoryGiB float64 `json:"memoryGiB"`
 	// Overrides are the database's own thresholds as written; Alarms the resolved ones.
 	Overrides any            `json:"alarms"`
 	Alarms    DatabaseAlarms `json:"-"`
+	// AlarmOverrides change the database's own CloudWatch alarms by slug.
+	AlarmOverrides map[string]AlarmOverride `json:"alarmOverrides"`
 }
 
 // Cache is an ElastiCache node.
@@ -193,6 +241,8 @@ type Cache struct {
 	// Overrides are the cache's own thresholds as written; Alarms the resolved ones.
 	Overrides any         `json:"alarms"`
 	Alarms    CacheAlarms `json:"-"`
+	// AlarmOverrides change the cache's own CloudWatch alarms by slug.
+	AlarmOverrides map[string]AlarmOverride `json:"alarmOverrides"`
 }
 
 // Queue is an SQS queue.
@@ -206,6 +256,8 @@ type Queue struct {
 	// Overrides are the queue's own thresholds as written; Alarms the resolved ones.
 	Overrides any         `json:"alarms"`
 	Alarms    QueueAlarms `json:"-"`
+	// AlarmOverrides change the queue's own CloudWatch alarms by slug.
+	AlarmOverrides map[string]AlarmOverride `json:"alarmOverrides"`
 }
 
 // Certificate is an ACM certificate.
@@ -217,6 +269,8 @@ type Certificate struct {
 	// Overrides are the certificate's own thresholds as written; Alarms the resolved ones.
 	Overrides any               `json:"alarms"`
 	Alarms    CertificateAlarms `json:"-"`
+	// AlarmOverrides change the certificate's own CloudWatch alarms by slug.
+	AlarmOverrides map[string]AlarmOverride `json:"alarmOverrides"`
 }
 
 // The alarm threshold sets. The `range` tag is the inclusive range a value must be

@@ -1,15 +1,22 @@
 package stacks
 
 import (
+	"errors"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/vigilops/vigil/alerts"
+	"github.com/vigilops/vigil/components/alarms"
 	"github.com/vigilops/vigil/components/notify"
+	"github.com/vigilops/vigil/validate"
 )
 
 // Deployment is what Deploy created, for callers that wire more resources to it.
 type Deployment struct {
 	Topics *notify.Topics
+	// Alarms are the CloudWatch alarms of the estate; nil when it has none.
+	Alarms *alarms.Alarms
 	// Artifacts are the generated Prometheus rules and Alertmanager configuration,
 	// by path. Delivering them to Prometheus and Alertmanager on ECS is the job of the
 	// monitoring-stack component of the roadmap; until then `vigil plan --out`
@@ -41,20 +48,50 @@ func Deploy(ctx *pulumi.Context, env *Environment) (*Deployment, error) {
 		}
 		subscribers[sev] = s
 	}
-	topics, err := notify.NewTopics(ctx, "notify", &notify.TopicsArgs{
-		NamePrefix:            env.NamePrefix,
-		AccountID:             env.AccountID,
-		Region:                env.Region,
-		Subscribers:           subscribers,
-		PublisherRoleARNs:     env.PublisherRoles,
-		KeyDeletionWindowDays: env.KeyDeletionWindowDays,
-		Tags:                  env.Tags,
+	topicsArgs := func(region string) *notify.TopicsArgs {
+		return &notify.TopicsArgs{
+			NamePrefix:            env.NamePrefix,
+			AccountID:             env.AccountID,
+			Region:                region,
+			Subscribers:           subscribers,
+			PublisherRoleARNs:     env.PublisherRoles,
+			KeyDeletionWindowDays: env.KeyDeletionWindowDays,
+			Tags:                  env.Tags,
+		}
+	}
+	topics, err := notify.NewTopics(ctx, "notify", topicsArgs(env.Region))
+	if err != nil {
+		return nil, err
+	}
+	// The generated alertmanager.yml publishes to these topics as Alertmanager's task
+	// role. Until vigil runs Alertmanager itself (and grants that role with
+	// Topics.GrantPublish), a path it cannot use is a warning, not a refusal.
+	if err := topics.CheckRouting(routingOf(env)); err != nil {
+		var invalid *validate.Error
+		if errors.As(err, &invalid) {
+			for _, p := range invalid.Problems {
+				w := AlertmanagerPath + ": " + p.Message
+				if p.Hint != "" {
+					w += " (" + p.Hint + ")"
+				}
+				env.Warnings = append(env.Warnings, w)
+				if err := ctx.Log.Warn(w, nil); err != nil {
+					return nil, err
+				}
+			}
+		} else {
+			return nil, err
+		}
+	}
+	alarmSet, err := deployAlarms(ctx, env, topics, func(p pulumi.ProviderResource) (*notify.Topics, error) {
+		return notify.NewTopics(ctx, "notify-"+alarms.USEast1Region, topicsArgs(alarms.USEast1Region), pulumi.Provider(p))
 	})
 	if err != nil {
 		return nil, err
 	}
 	d := &Deployment{
 		Topics:    topics,
+		Alarms:    alarmSet,
 		Artifacts: env.Artifacts,
 		Outputs: pulumi.Map{
 			"tier":               pulumi.String(env.Tier),
@@ -72,4 +109,46 @@ func Deploy(ctx *pulumi.Context, env *Environment) (*Deployment, error) {
 // state and masked in every display.
 func secretString(s Secret) pulumi.StringOutput {
 	return pulumi.ToSecret(pulumi.String(s.Reveal())).(pulumi.StringOutput)
+}
+
+// deployAlarms creates the estate's CloudWatch alarms. Route 53 publishes health-check
+// metrics in us-east-1 only, and an alarm notifies topics of its own region only: a
+// stack elsewhere with uptime checks gets a provider for us-east-1 and a second set of
+// severity topics there, with the same subscribers, for those alarms.
+func deployAlarms(ctx *pulumi.Context, env *Environment, topics *notify.Topics,
+	usEast1Topics func(pulumi.ProviderResource) (*notify.Topics, error)) (*alarms.Alarms, error) {
+	set := env.Alarms
+	if len(set.Alarms)+len(set.Composites)+len(set.HealthChecks)+len(set.AgentConfigs) == 0 {
+		return nil, nil
+	}
+	byRegion := func(t *notify.Topics) map[alerts.Severity]pulumi.StringInput {
+		out := map[alerts.Severity]pulumi.StringInput{}
+		for sev, topic := range t.Topic {
+			out[sev] = topic.Arn
+		}
+		return out
+	}
+	args := &alarms.AlarmsArgs{
+		Region: env.Region, Alarms: set.Alarms, Composites: set.Composites,
+		HealthChecks: set.HealthChecks, AgentConfigs: set.AgentConfigs,
+		Topics: byRegion(topics), Tags: env.Tags,
+	}
+	for _, a := range set.Alarms {
+		if a.Region == alarms.USEast1Region && env.Region != alarms.USEast1Region {
+			provider, err := aws.NewProvider(ctx, "aws-"+alarms.USEast1Region, &aws.ProviderArgs{
+				Region:            pulumi.String(alarms.USEast1Region),
+				AllowedAccountIds: pulumi.StringArray{pulumi.String(env.AccountID)},
+			})
+			if err != nil {
+				return nil, err
+			}
+			east, err := usEast1Topics(provider)
+			if err != nil {
+				return nil, err
+			}
+			args.USEast1 = &alarms.Regional{Provider: provider, Topics: byRegion(east)}
+			break
+		}
+	}
+	return alarms.NewAlarms(ctx, "alarms", args)
 }

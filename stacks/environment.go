@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 
 	"github.com/vigilops/vigil/alerts"
+	cw "github.com/vigilops/vigil/alerts/cloudwatch"
 	"github.com/vigilops/vigil/alerts/slo"
 )
 
@@ -54,6 +55,12 @@ type Environment struct {
 	RunbookBaseURL string
 	// Alertmanager configures the routing beyond the severity topics.
 	Alertmanager AlertmanagerConfig
+
+	// AlarmOverrides change CloudWatch alarms of every item of a kind.
+	AlarmOverrides AlarmOverridesByKind
+	// Alarms are the CloudWatch alarms, composites, health checks and agent
+	// configurations of the estate, built and validated.
+	Alarms cw.Set
 
 	// Artifacts are the files the stack generates for Prometheus and Alertmanager,
 	// by path (prometheus/rules/catalog.rules.yaml, ...). They are validated by

@@ -19,19 +19,14 @@ var notUsedYet = struct {
 	services, databases, caches, queues, certificates       []string
 	serviceAlarms, databaseAlarms, cacheAlarms, queueAlarms []string
 }{
-	// vigil's own log groups and Fargate tasks come with the ECS platform.
-	top:          []string{"logRetentionDays", "taskSize"},
-	services:     []string{"ecs", "logGroup", "loadBalancer", "targetGroup", "healthCheckUrl"},
-	databases:    []string{"instanceId", "maxConnections"},
-	caches:       []string{"clusterId"},
-	queues:       []string{"deadLetterQueue"},
-	certificates: []string{"arn"},
-	// Thresholds only CloudWatch alarms read; the Prometheus catalog reads the others.
-	serviceAlarms:  []string{"cpuPercent", "memoryPercent"},
-	databaseAlarms: []string{"cpuPercent", "ioLatencyMs", "freeStorageGiB"},
-	cacheAlarms:    []string{"cpuPercent"},
-	queueAlarms:    []string{"oldestMessageMinutes"},
+	// vigil's own log groups and Fargate tasks come with the ECS platform; the
+	// service log groups with the log metric filters.
+	top:      []string{"logRetentionDays", "taskSize"},
+	services: []string{"logGroup"},
 }
+
+// The CloudWatch alarms read every other key: the lists above that are empty today
+// stay, so that a key added without a reader has a place to be declared.
 
 // warnNotUsedYet adds one warning listing every key of cfg that is set but drives
 // nothing yet, so that nobody believes it watches something.
@@ -93,6 +88,6 @@ func warnNotUsedYet(env *Environment, cfg *Config) {
 	}
 	sort.Strings(keys)
 	env.Warnings = append(env.Warnings, NotUsedYetPrefix+
-		" (checked, but no CloudWatch alarm, log filter or vigil task reads them before those components land): "+
+		" (checked, but no log filter or vigil task reads them before those components land): "+
 		strings.Join(keys, ", "))
 }

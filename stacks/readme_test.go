@@ -22,7 +22,7 @@ func TestReadmeDocumentsEveryKeyAndTheTierDefaults(t *testing.T) {
 	for _, key := range append(Keys(), RegionKey, AllowedAccountsKey) {
 		assert.True(t, strings.Contains(readme, "| `"+key+"` |"), "README's reference has no row for %s", key)
 	}
-	for _, typ := range []any{Service{}, ECSService{}, Database{}, Cache{}, Queue{}, Certificate{}, Endpoints{}, TaskSize{}} {
+	for _, typ := range []any{Service{}, ECSService{}, Database{}, Cache{}, Queue{}, Certificate{}, Host{}, Endpoints{}, TaskSize{}, AlarmOverride{}} {
 		rt := reflect.TypeOf(typ)
 		for i := 0; i < rt.NumField(); i++ {
 			name, _, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")

@@ -66,6 +66,7 @@ func resolve(ps *validate.Problems, project, stack string, cfg *Config, region s
 	}
 	env.PublisherRoles = cfg.PublisherRoles
 
+	env.AlarmOverrides = cfg.AlarmOverrides
 	resolveEstate(ps, env, cfg, d)
 	resolvePrometheus(ps, env, cfg)
 	warnNotUsedYet(env, cfg)

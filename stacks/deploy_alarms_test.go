@@ -1,0 +1,179 @@
+package stacks
+
+import (
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vigilops/vigil/internal/mockcloud"
+)
+
+// providerCloud records the provider each resource was given.
+type providerCloud struct {
+	*mockcloud.Cloud
+	mu        sync.Mutex
+	providers map[string]string
+}
+
+func (c *providerCloud) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	c.mu.Lock()
+	c.providers[args.TypeToken+" "+args.Name] = args.Provider
+	c.mu.Unlock()
+	return c.Cloud.NewResource(args)
+}
+
+func deployUnderMocks(t *testing.T, region string, cfg map[string]any) *providerCloud {
+	t.Helper()
+	values := prodValues(cfg)
+	values["aws:region"] = region
+	env, err := FromValues("vigil", "prod", values, []string{"vigil:notifications"})
+	require.NoError(t, err)
+	cloud := &providerCloud{Cloud: mockcloud.New("vigil", "prod", env.AccountID, region), providers: map[string]string{}}
+	require.NoError(t, pulumi.RunErr(func(ctx *pulumi.Context) error {
+		_, err := Deploy(ctx, env)
+		return err
+	}, pulumi.WithMocks("vigil", "prod", cloud)))
+	return cloud
+}
+
+const (
+	metricAlarm = "aws:cloudwatch/metricAlarm:MetricAlarm"
+	snsTopic    = "aws:sns/topic:Topic"
+)
+
+// The config's thresholds and overrides reach the registered alarms, and each alarm
+// notifies the topic of its severity on ALARM and on OK.
+func TestTheStacksAlarmsCarryItsThresholdsAndNotifyTheirSeveritysTopic(t *testing.T) {
+	c := deployUnderMocks(t, "eu-west-1", map[string]any{
+		"vigil:services": []map[string]any{{
+			"name": "api", "ecs": map[string]any{"cluster": "prod-main", "service": "api"},
+			"alarms":         map[string]any{"cpuPercent": 70},
+			"alarmOverrides": map[string]any{"ecs-memory-high": map[string]any{"severity": "low", "period": 300}},
+		}},
+		"vigil:queues":         []map[string]any{{"name": "events", "deadLetterQueue": "events-dlq"}},
+		"vigil:alarmOverrides": map[string]any{"queue": map[string]any{"sqs-backlog": map[string]any{"threshold": 250, "disabled": false}}},
+	})
+	topicARN := func(sev string) string {
+		topic, ok := c.Named(snsTopic, "notify-"+sev)
+		require.True(t, ok, "topic %s", sev)
+		return "arn:aws:sns:eu-west-1:123456789012:" + topic.Plain()["name"].(string)
+	}
+	cpu, ok := c.Named(metricAlarm, "alarms-api-ecs-cpu-high")
+	require.True(t, ok)
+	plain := cpu.Plain()
+	assert.Equal(t, 70.0, plain["threshold"])
+	assert.Equal(t, []any{topicARN("medium")}, plain["alarmActions"])
+	assert.Equal(t, []any{topicARN("medium")}, plain["okActions"])
+
+	mem, ok := c.Named(metricAlarm, "alarms-api-ecs-memory-high")
+	require.True(t, ok)
+	plain = mem.Plain()
+	assert.Equal(t, []any{topicARN("low")}, plain["alarmActions"], "the item's severity override")
+	assert.Equal(t, 85.0, plain["threshold"], "the tier default")
+
+	backlog, ok := c.Named(metricAlarm, "alarms-events-sqs-backlog")
+	require.True(t, ok)
+	assert.Equal(t, 250.0, backlog.Plain()["threshold"], "the kind's override")
+	assert.Equal(t, "ApproximateNumberOfMessagesVisible", backlog.Plain()["metricName"])
+	assert.Equal(t, map[string]any{"QueueName": "events"}, backlog.Plain()["dimensions"])
+
+	for _, r := range c.ByType(metricAlarm) {
+		assert.True(t, strings.HasPrefix(r.Plain()["name"].(string), "vigil-prod-"), "alarm %s is named from the prefix", r.Name)
+		assert.Equal(t, "", c.providers[metricAlarm+" "+r.Name], "alarm %s lives in the stack's region", r.Name)
+	}
+}
+
+// Route 53's health-check metrics exist only in us-east-1: a stack in eu-west-1 puts its
+// uptime alarm there, with a provider for that region, notifying topics created there.
+func TestUptimeAlarmsOfAStackElsewhereLiveInUSEast1WithTopicsThere(t *testing.T) {
+	cfg := map[string]any{"vigil:services": []map[string]any{{"name": "api", "healthCheckUrl": "https://api.example.com/health"}}}
+	c := deployUnderMocks(t, "eu-west-1", cfg)
+	uptime, ok := c.Named(metricAlarm, "alarms-api-uptime-check-failed")
+	require.True(t, ok)
+	east := c.providers[metricAlarm+" "+uptime.Name]
+	require.Contains(t, east, "aws-us-east-1", "the uptime alarm is created with the us-east-1 provider")
+	provider, ok := c.Named("pulumi:providers:aws", "aws-us-east-1")
+	require.True(t, ok)
+	assert.Equal(t, "us-east-1", provider.Plain()["region"])
+	eastCritical, ok := c.Named(snsTopic, "notify-us-east-1-critical")
+	require.True(t, ok, "critical topic in us-east-1")
+	assert.Equal(t, east, c.providers[snsTopic+" "+eastCritical.Name], "the us-east-1 topics use the same provider")
+	// The mock answers every topic with an ARN of its own region; the provider above
+	// is what places both in us-east-1.
+	assert.Equal(t, []any{"arn:aws:sns:eu-west-1:123456789012:" + eastCritical.Plain()["name"].(string)}, uptime.Plain()["alarmActions"])
+	assert.Equal(t, "vigil-prod-critical", eastCritical.Plain()["name"])
+	regional, ok := c.Named(snsTopic, "notify-critical")
+	require.True(t, ok)
+	assert.Equal(t, "", c.providers[snsTopic+" "+regional.Name])
+
+	// In us-east-1 itself no second provider or topic set is made.
+	c = deployUnderMocks(t, "us-east-1", cfg)
+	_, ok = c.Named("pulumi:providers:aws", "aws-us-east-1")
+	assert.False(t, ok)
+	_, ok = c.Named(snsTopic, "notify-us-east-1-critical")
+	assert.False(t, ok)
+	uptime, ok = c.Named(metricAlarm, "alarms-api-uptime-check-failed")
+	require.True(t, ok)
+	assert.Equal(t, "", c.providers[metricAlarm+" "+uptime.Name])
+}
+
+// Problems the alarm builder finds are reported at the config keys that caused them.
+func TestAlarmOverridesAreCheckedAtTheirConfigKeys(t *testing.T) {
+	_, err := FromValues("vigil", "prod", prodValues(map[string]any{
+		"vigil:services": []map[string]any{{
+			"name": "api", "ecs": map[string]any{"cluster": "prod-main", "service": "api"},
+			"alarmOverrides": map[string]any{
+				"ecs-cpu-hihg":    map[string]any{"threshold": 70},
+				"ecs-memory-high": map[string]any{"severity": "urgent"},
+			},
+		}},
+		// The service has no load balancer: the kind's override leaves it alone.
+		"vigil:alarmOverrides": map[string]any{"service": map[string]any{
+			"lb-latency-p99": map[string]any{"evaluationPeriods": 2, "datapointsToAlarm": 3},
+			"lb-latency-p90": map[string]any{"threshold": 1},
+		}},
+	}), nil)
+	require.Error(t, err)
+	got := problemPaths(t, err)
+	assert.Equal(t, []string{
+		"vigil:alarmOverrides.service.lb-latency-p90",
+		"vigil:services[0].alarmOverrides.ecs-cpu-hihg",
+		"vigil:services[0].alarmOverrides.ecs-memory-high.severity",
+	}, sortedKeys(got))
+	assert.Contains(t, err.Error(), "did you mean ecs-cpu-high?")
+	assert.Contains(t, err.Error(), "did you mean lb-latency-p95?")
+
+	// Once the overrides name alarms, the limits of CloudWatch apply to what they set.
+	_, err = FromValues("vigil", "prod", prodValues(map[string]any{
+		"vigil:services": []map[string]any{{
+			"name": "api", "ecs": map[string]any{"cluster": "prod-main", "service": "api"},
+			"loadBalancer":   "app/prod-public/50dc6c495c0c9188",
+			"alarmOverrides": map[string]any{"ecs-memory-high": map[string]any{"period": 45}},
+		}},
+		"vigil:alarmOverrides": map[string]any{"service": map[string]any{
+			"lb-latency-p99": map[string]any{"evaluationPeriods": 2, "datapointsToAlarm": 3},
+		}},
+	}), nil)
+	require.Error(t, err)
+	got = problemPaths(t, err)
+	assert.Contains(t, got, "vigil:services[0].alarmOverrides.ecs-memory-high.period")
+	assert.Contains(t, got, "vigil:alarmOverrides.service.lb-latency-p99.datapointsToAlarm")
+	for path := range got {
+		assert.True(t, strings.HasPrefix(path, "vigil:"), "problem at %q", path)
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
