@@ -63,7 +63,9 @@ func writeOut(out, stack string, files map[string][]byte) (*OutReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	report.Foreign = foreign
+	if foreign != nil {
+		report.Foreign = foreign
+	}
 	if err := checkConflicts(out, names, prev); err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -44,9 +45,21 @@ func keys(m map[string]string) []string {
 	return out
 }
 
-var planFiles = []string{
-	ManifestFile, "alertmanager/alertmanager.yml", "inventory.json",
-	"prometheus/rules/catalog.rules.yaml", "prometheus/rules/slos.rules.yaml", "summary.txt",
+// planFiles is what --out should hold for the dev stack of dir: the manifest, the
+// inventory, the summary and each artifact the plan lists, sorted.
+func planFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	code, stdout, stderr := vigil("plan", "--stack", "dev", "--dir", dir, "--json")
+	require.Equal(t, 0, code, stderr)
+	var s Summary
+	require.NoError(t, json.Unmarshal([]byte(stdout), &s))
+	files := []string{ManifestFile, "inventory.json", "summary.txt"}
+	for _, a := range s.Artifacts {
+		files = append(files, a.Path)
+	}
+	sort.Strings(files)
+	require.Contains(t, files, "prometheus/rules/slos.rules.yaml", "the sample plan has SLO rules")
+	return files
 }
 
 func TestOutHoldsExactlyThePlansFilesAndAManifestOfThem(t *testing.T) {
@@ -54,14 +67,22 @@ func TestOutHoldsExactlyThePlansFilesAndAManifestOfThem(t *testing.T) {
 	code, stdout, stderr := vigil("plan", "--stack", "dev", "--dir", projectDir, "--out", out)
 	require.Equal(t, 0, code, stderr)
 	files := tree(t, out)
-	assert.Equal(t, planFiles, keys(files))
+	want := planFiles(t, projectDir)
+	assert.Equal(t, want, keys(files))
 	var m Manifest
 	require.NoError(t, json.Unmarshal([]byte(files[ManifestFile]), &m))
-	assert.Equal(t, Manifest{WrittenBy: "vigil plan", Stack: "dev", Files: planFiles[1:]}, m)
-	assert.Contains(t, stdout, "\nWrote 5 files into "+out+".\n")
+	assert.Equal(t, Manifest{WrittenBy: "vigil plan", Stack: "dev", Files: want[1:]}, m)
+	assert.Contains(t, stdout, fmt.Sprintf("\nWrote %d files into %s.\n", len(want)-1, out))
 	left, err := filepath.Glob(filepath.Join(filepath.Dir(out), ".*"))
 	require.NoError(t, err)
 	assert.Empty(t, left, "no temporary folder is left beside the target")
+
+	code, stdout, stderr = vigil("plan", "--stack", "dev", "--dir", projectDir, "--out", out, "--json")
+	require.Equal(t, 0, code, stderr)
+	var s Summary
+	require.NoError(t, json.Unmarshal([]byte(stdout), &s))
+	require.NotNil(t, s.Out)
+	assert.Equal(t, OutReport{Folder: out, Files: want[1:], Removed: []string{}, Foreign: []string{}}, *s.Out)
 }
 
 func TestAPlanWithoutSLOsRemovesTheStaleSLORulesOfThePreviousPlan(t *testing.T) {
@@ -76,7 +97,13 @@ func TestAPlanWithoutSLOsRemovesTheStaleSLORulesOfThePreviousPlan(t *testing.T) 
 	require.Equal(t, 0, code, stderr)
 	files := tree(t, out)
 	assert.NotContains(t, files, "prometheus/rules/slos.rules.yaml")
-	assert.Equal(t, []string{ManifestFile, "alertmanager/alertmanager.yml", "inventory.json", "prometheus/rules/catalog.rules.yaml", "summary.txt"}, keys(files))
+	var want []string
+	for _, f := range planFiles(t, projectDir) {
+		if f != "prometheus/rules/slos.rules.yaml" {
+			want = append(want, f)
+		}
+	}
+	assert.Equal(t, want, keys(files))
 	assert.Contains(t, stdout, "removed 1 file of the previous plan (prometheus/rules/slos.rules.yaml)")
 }
 
@@ -105,7 +132,7 @@ func TestFilesVigilDidNotWriteAreLeftAloneAndListed(t *testing.T) {
 	files := tree(t, out)
 	assert.Equal(t, "mine", files["NOTES.md"])
 	assert.Equal(t, "groups: []\n", files["prometheus/rules/team.rules.yaml"])
-	assert.Len(t, files, len(planFiles)+2)
+	assert.Len(t, files, len(planFiles(t, projectDir))+2)
 }
 
 func TestSomethingVigilDidNotWriteInTheWayFailsAndWritesNothing(t *testing.T) {

@@ -86,9 +86,11 @@ func (p *Plan) Summarize() Summary {
 		Estate: map[string][]string{
 			"services": {}, "databases": {}, "caches": {}, "queues": {}, "certificates": {},
 		},
-		Endpoints: map[string]EndpointCounts{},
-		Outputs:   p.Outputs,
-		Warnings:  append([]string{}, e.Warnings...),
+		Endpoints:  map[string]EndpointCounts{},
+		Components: []ComponentSummary{},
+		Artifacts:  []ArtifactSummary{},
+		Outputs:    p.Outputs,
+		Warnings:   append([]string{}, e.Warnings...),
 	}
 	for _, sev := range e.Paging {
 		s.Pages = append(s.Pages, string(sev))
