@@ -5,6 +5,7 @@ go 1.26.6
 require (
 	github.com/prometheus/alertmanager v0.34.2
 	github.com/prometheus/common v0.70.1
+	github.com/grafana/grafana-foundation-sdk/go v0.0.22
 	github.com/prometheus/prometheus v0.310.0
 	github.com/pulumi/pulumi-aws/sdk/v6 v6.83.4
 	github.com/pulumi/pulumi/sdk/v3 v3.263.0

@@ -1,0 +1,181 @@
+package dashboards
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+
+	"github.com/grafana/grafana-foundation-sdk/go/cog"
+	"github.com/grafana/grafana-foundation-sdk/go/cog/variants"
+	gcw "github.com/grafana/grafana-foundation-sdk/go/cloudwatch"
+	"github.com/grafana/grafana-foundation-sdk/go/common"
+	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
+	"github.com/grafana/grafana-foundation-sdk/go/timeseries"
+
+	"github.com/vigilops/vigil/alerts/cloudwatch"
+)
+
+// cwMetric is one CloudWatch metric of a Grafana panel; hidden when an expression
+// of the panel combines it.
+func (g Grafana) cwMetric(ref, id string, m cloudwatch.MetricStat, label string, hide bool) cog.Builder[variants.Dataquery] {
+	dims := gcw.Dimensions{}
+	for k, v := range m.Dimensions {
+		dims[k] = gcw.StringOrArrayOfString{String: cog.ToPtr(v)}
+	}
+	q := gcw.NewMetricsQueryBuilder().RefId(ref).Id(id).Datasource(g.cloudwatchDS()).
+		QueryMode(gcw.QueryModeMetrics).MetricQueryType(gcw.MetricQueryTypeSearch).MetricEditorMode(gcw.MetricEditorModeBuilder).
+		Region(g.Region).Namespace(m.Namespace).MetricName(m.MetricName).Dimensions(dims).MatchExact(true).
+		Statistic(m.Stat).Period(strconv.Itoa(m.Period)).Label(label).Hide(hide)
+	return gcw.NewMetricsQueryOrLogsQueryOrAnnotationQueryBuilder().MetricsQuery(q)
+}
+
+// cwExpression is a metric-math line over the panel's other queries' ids.
+func (g Grafana) cwExpression(ref, id, expr, label string) cog.Builder[variants.Dataquery] {
+	q := gcw.NewMetricsQueryBuilder().RefId(ref).Id(id).Datasource(g.cloudwatchDS()).
+		QueryMode(gcw.QueryModeMetrics).MetricQueryType(gcw.MetricQueryTypeSearch).MetricEditorMode(gcw.MetricEditorModeCode).
+		Region(g.Region).Expression(expr).Label(label)
+	return gcw.NewMetricsQueryOrLogsQueryOrAnnotationQueryBuilder().MetricsQuery(q)
+}
+
+// alarmOf finds the alarm of a kind on a resource.
+func alarmOf(set cloudwatch.Set, resource, slug string) (cloudwatch.Alarm, bool) {
+	for _, a := range set.Alarms {
+		if a.Resource == resource && a.Slug == slug {
+			return a, true
+		}
+	}
+	return cloudwatch.Alarm{}, false
+}
+
+// alarmPanel is a panel that draws an alarm's metric, or the expression it
+// compares, with the alarm's threshold as a red line. It returns false when the
+// resource has no such alarm (it was left out by an override).
+func (g Grafana) alarmPanel(l *layout, resource, slug, title, unit string, scale float64, span uint32) (*timeseries.PanelBuilder, bool) {
+	a, ok := alarmOf(g.Alarms, resource, slug)
+	if !ok {
+		return nil, false
+	}
+	var qs []cog.Builder[variants.Dataquery]
+	ref := 'A'
+	if len(a.Metrics) == 0 {
+		stat := a.Statistic
+		if stat == "" {
+			stat = a.ExtendedStatistic
+		}
+		qs = append(qs, g.cwMetric("A", "m1", cloudwatch.MetricStat{Namespace: a.Namespace, MetricName: a.MetricName,
+			Dimensions: a.Dimensions, Stat: stat, Period: a.Period}, a.MetricName, false))
+	}
+	for _, m := range a.Metrics {
+		switch {
+		case m.Metric != nil:
+			qs = append(qs, g.cwMetric(string(ref), m.ID, *m.Metric, m.Label, !m.ReturnData))
+		default:
+			qs = append(qs, g.cwExpression(string(ref), m.ID, m.Expression, m.Label))
+		}
+		ref++
+	}
+	p := panel{
+		title: title, ds: g.cloudwatchDS(), span: span, height: 7, unit: unit, runbook: a.Slug, targets: qs,
+		description: fmt.Sprintf("%s The red line is the threshold of alarm %s: %s.", a.Summary, a.Name, cloudwatch.Condition(a)),
+	}
+	if a.ThresholdMetricID == "" {
+		p.thresholds = []step{{a.Threshold * scale, "red"}}
+	}
+	return configure(l, timeseries.NewPanelBuilder(), p).
+		ThresholdsStyle(common.NewGraphThresholdsStyleConfigBuilder().Mode(common.GraphThresholdsStyleModeLine)), true
+}
+
+// infrastructure shows, through the CloudWatch data source, a row per watched
+// resource with a panel per alarm kind: the same metrics, dimensions and thresholds
+// as the alarms.
+func (g Grafana) infrastructure() *dashboard.DashboardBuilder {
+	l := &layout{g: g}
+	b := g.newDashboard("infrastructure", "Infrastructure",
+		"ECS tasks, container CPU and memory, load balancers, RDS, ElastiCache and SQS from CloudWatch, with the thresholds of their alarms.")
+	type kind struct {
+		slug, title, unit string
+		scale             float64
+	}
+	section := func(resource, title string, kinds []kind) {
+		var panels []*timeseries.PanelBuilder
+		for _, k := range kinds {
+			if p, ok := g.alarmPanel(l, resource, k.slug, k.title, k.unit, k.scale, 0); ok {
+				panels = append(panels, p)
+			}
+		}
+		if len(panels) == 0 {
+			return
+		}
+		row := l.row(title).Collapsed(true)
+		spans := spread(len(panels))
+		for i, p := range panels {
+			row.WithPanel(p.Span(spans[i]))
+		}
+		b.WithRow(row)
+	}
+	for _, s := range g.Estate.Services {
+		section(s.Name, "Service "+s.Name, []kind{
+			{"ecs-tasks-below-desired", "Tasks missing", "short", 1},
+			{"ecs-no-running-tasks", "Running tasks", "short", 1},
+			{"ecs-cpu-high", "CPU, % of reserved", "percent", 1},
+			{"ecs-memory-high", "Memory, % of reserved", "percent", 1},
+			{"lb-target-5xx-rate", "Target 5xx, % of requests", "percent", 1},
+			{"lb-elb-5xx", "Load balancer 5xx", "short", 1},
+			{"lb-latency-p95", "Response time p95", "s", 1},
+			{"lb-latency-p99", "Response time p99", "s", 1},
+			{"lb-unhealthy-hosts", "Unhealthy targets", "short", 1},
+			{"lb-no-healthy-host", "Healthy targets", "short", 1},
+		})
+	}
+	for _, d := range g.Estate.Databases {
+		section(d.Name, "Database "+d.Name, []kind{
+			{"rds-cpu-high", "CPU", "percent", 1},
+			{"rds-connections-high", "Connections", "short", 1},
+			{"rds-free-storage-low", "Free storage", "bytes", 1},
+			{"rds-freeable-memory-low", "Freeable memory", "bytes", 1},
+			{"rds-read-latency", "Read latency", "s", 1},
+			{"rds-write-latency", "Write latency", "s", 1},
+			{"rds-replica-lag", "Replica lag", "s", 1},
+		})
+	}
+	for _, c := range g.Estate.Caches {
+		section(c.Name, "Cache "+c.Name, []kind{
+			{"cache-cpu-high", "Host CPU", "percent", 1},
+			{"cache-engine-cpu-high", "Engine CPU", "percent", 1},
+			{"cache-memory-high", "Memory used", "percent", 1},
+			{"cache-evictions", "Evictions", "short", 1},
+			{"cache-connections-high", "Connections", "short", 1},
+		})
+	}
+	for _, q := range g.Estate.Queues {
+		kinds := []kind{{"sqs-backlog", "Visible messages", "short", 1}, {"sqs-oldest-message", "Age of oldest message", "s", 1}}
+		if q.DeadLetterQueue != "" {
+			kinds = append(kinds, kind{"sqs-dlq-not-empty", "Dead-letter messages", "short", 1})
+		}
+		section(q.Name, "Queue "+q.Name, kinds)
+	}
+	return b
+}
+
+// spread returns the widths of n panels filling rows of 24 columns: four a row, the
+// last row's panels widened to fill it.
+func spread(n int) []uint32 {
+	out := make([]uint32, n)
+	for i := 0; i < n; i += 4 {
+		k := min(4, n-i)
+		for j := 0; j < k; j++ {
+			out[i+j] = uint32(24 / k)
+		}
+	}
+	return out
+}
+
+// sortedKeys returns m's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
