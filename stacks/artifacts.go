@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -113,6 +112,7 @@ func catalogOf(env *Environment) (catalog.Catalog, origins) {
 			},
 			DownFor:          time.Duration(s.Alarms.DownMinutes) * time.Minute,
 			ErrorRatePercent: s.Alarms.ErrorRatePercent,
+			MinRequests:      s.Alarms.MinRequests,
 			LatencyP95:       time.Duration(s.Alarms.LatencyP95Ms) * time.Millisecond,
 			LatencyP99:       time.Duration(s.Alarms.LatencyP99Ms) * time.Millisecond,
 		}
@@ -160,6 +160,7 @@ func catalogOf(env *Environment) (catalog.Catalog, origins) {
 		c.Queues = append(c.Queues, catalog.Queue{
 			Name: queueNames[i], Selector: sel,
 			Backlog: q.Alarms.Backlog, FailureRatePercent: q.Alarms.FailureRatePercent,
+			MinProcessed: q.Alarms.MinProcessed,
 		})
 	}
 	certNames := make([]string, len(env.Certificates))
@@ -171,7 +172,8 @@ func catalogOf(env *Environment) (catalog.Catalog, origins) {
 		from[fmt.Sprintf("Certificates[%d]", len(c.Certificates))] = fmt.Sprintf("%scertificates[%d]", p, i)
 		c.Certificates = append(c.Certificates, catalog.Certificate{
 			Name:          certNames[i],
-			Selector:      `job="blackbox",instance=~` + strconv.Quote(`https?://`+regexp.QuoteMeta(cert.Domain)+`(:[0-9]+)?(/.*)?`),
+			Domain:        cert.Domain,
+			ProbeTargets:  cert.ProbeTargets,
 			ExpiresWithin: time.Duration(cert.Alarms.DaysToExpiry) * 24 * time.Hour,
 		})
 	}

@@ -266,6 +266,10 @@ type Certificate struct {
 	Domain string `json:"domain"`
 	// ARN is the ACM certificate ARN, in this stack's account. Required.
 	ARN string `json:"arn"`
+	// ProbeTargets are the endpoints blackbox_exporter probes for this certificate
+	// (https://www.example.com): required for a wildcard domain, which names no host.
+	// Defaults to https://<domain>.
+	ProbeTargets []string `json:"probeTargets"`
 	// Overrides are the certificate's own thresholds as written; Alarms the resolved ones.
 	Overrides any               `json:"alarms"`
 	Alarms    CertificateAlarms `json:"-"`
@@ -290,6 +294,11 @@ type ServiceAlarms struct {
 	// DownMinutes: how long the service may be down (no healthy target, failed health
 	// check) before the alarm fires.
 	DownMinutes int `json:"downMinutes" range:"1,60"`
+	// MinRequests: the fewest requests in the rate window for the error-rate alert to
+	// fire, so that one failed request out of one does not page. 0 derives it: the
+	// smallest count at which one failure alone is not above errorRatePercent, and at
+	// least 20.
+	MinRequests int `json:"minRequests" range:"0,1000000000"`
 }
 
 // DatabaseAlarms are the thresholds of an RDS database.
@@ -328,6 +337,9 @@ type QueueAlarms struct {
 	OldestMessageMinutes int `json:"oldestMessageMinutes" range:"1,20160"`
 	// FailureRatePercent: share of processed messages that fail, for 5 minutes.
 	FailureRatePercent float64 `json:"failureRatePercent" range:"0.01,100"`
+	// MinProcessed: the fewest processed messages in the rate window for the failure-
+	// rate alert to fire. 0 derives it, as minRequests does for services.
+	MinProcessed int `json:"minProcessed" range:"0,1000000000"`
 }
 
 // CertificateAlarms are the thresholds of an ACM certificate.

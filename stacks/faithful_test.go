@@ -46,7 +46,8 @@ func TestValidConfigsThatOnceCollidedInTheCatalogPass(t *testing.T) {
 		"vigil:queues": []map[string]any{{"name": "orders"}, {"name": "orders.fifo"}, {"name": "orders_fifo"}},
 		"vigil:certificates": []map[string]any{
 			{"domain": "example.com", "arn": "arn:aws:acm:eu-west-1:123456789012:certificate/9f8e7d6c-5b4a-4c3d-9e2f-1a0b9c8d7e6f"},
-			{"domain": "*.example.com", "arn": "arn:aws:acm:eu-west-1:123456789012:certificate/0f8e7d6c-5b4a-4c3d-9e2f-1a0b9c8d7e6f"},
+			{"domain": "*.example.com", "arn": "arn:aws:acm:eu-west-1:123456789012:certificate/0f8e7d6c-5b4a-4c3d-9e2f-1a0b9c8d7e6f",
+				"probeTargets": []string{"https://www.example.com", "https://shop.example.com"}},
 		},
 	}), nil)
 	require.NoError(t, err)
@@ -59,6 +60,26 @@ func TestValidConfigsThatOnceCollidedInTheCatalogPass(t *testing.T) {
 	require.Len(t, c.Certificates, 2)
 	assert.Equal(t, "example-com", c.Certificates[0].Name)
 	assert.Equal(t, "wildcard-example-com", c.Certificates[1].Name)
+	assert.Equal(t, "*.example.com", c.Certificates[1].Domain)
+	assert.Equal(t, []string{"https://www.example.com", "https://shop.example.com"}, c.Certificates[1].ProbeTargets)
+	assert.Contains(t, string(env.Artifacts[CatalogRulesPath]), `https://www\\.example\\.com`, "the probe target reaches the rules")
+}
+
+// A wildcard names no host a probe can reach: its expiry alert could never match, so
+// the stack refuses it until it says which endpoints to probe (issue 7, item 5).
+func TestAWildcardCertificateWithoutProbeTargetsIsRefusedAtItsKey(t *testing.T) {
+	_, err := FromValues("vigil", "prod", prodValues(map[string]any{
+		"vigil:certificates": []map[string]any{
+			{"domain": "*.example.com", "arn": "arn:aws:acm:eu-west-1:123456789012:certificate/0f8e7d6c-5b4a-4c3d-9e2f-1a0b9c8d7e6f"},
+			{"domain": "*.example.org", "arn": "arn:aws:acm:eu-west-1:123456789012:certificate/1f8e7d6c-5b4a-4c3d-9e2f-1a0b9c8d7e6f",
+				"probeTargets": []string{"https://a.b.example.org"}},
+		},
+	}), nil)
+	require.Error(t, err)
+	got := problemPaths(t, err)
+	assert.Contains(t, got, "vigil:certificates[0].probeTargets")
+	assert.Contains(t, got["vigil:certificates[1].probeTargets"], "a.b.example.org is not covered", "a wildcard covers one label only")
+	assert.Len(t, got, 2, "%v", got)
 }
 
 func TestPlainNamesAreValidUniqueAndDependOnTheInputOnly(t *testing.T) {

@@ -30,10 +30,10 @@ func fullConfig() map[string]any {
 		},
 		"vigil:publisherRoles": []string{"arn:aws:iam::123456789012:role/batch"},
 		"vigil:thresholds": map[string]any{
-			"service":     map[string]any{"cpuPercent": 80, "memoryPercent": 85, "errorRatePercent": 5, "latencyP95Ms": 1000, "latencyP99Ms": 2000, "downMinutes": 5},
+			"service":     map[string]any{"cpuPercent": 80, "memoryPercent": 85, "errorRatePercent": 5, "latencyP95Ms": 1000, "latencyP99Ms": 2000, "downMinutes": 5, "minRequests": 20},
 			"database":    map[string]any{"cpuPercent": 80, "connectionsPercent": 80, "replicaLagSeconds": 10, "ioLatencyMs": 200, "freeStorageGiB": 5, "longQuerySeconds": 300},
 			"cache":       map[string]any{"cpuPercent": 80, "memoryPercent": 85, "connections": 1000, "evictionsPer5Minutes": 100, "commandLatencyMs": 100},
-			"queue":       map[string]any{"backlog": 1000, "oldestMessageMinutes": 15, "failureRatePercent": 10},
+			"queue":       map[string]any{"backlog": 1000, "oldestMessageMinutes": 15, "failureRatePercent": 10, "minProcessed": 20},
 			"certificate": map[string]any{"daysToExpiry": 30},
 		},
 		"vigil:alarmOverrides": map[string]any{},
@@ -62,6 +62,7 @@ func fullConfig() map[string]any {
 		}},
 		"vigil:certificates": []map[string]any{{
 			"domain": "api.example.com", "arn": "arn:aws:acm:eu-west-1:123456789012:certificate/9f8e7d6c-5b4a-4c3d-9e2f-1a0b9c8d7e6f",
+			"probeTargets": []string{"https://api.example.com"},
 		}},
 	}
 }
@@ -132,7 +133,8 @@ var changes = map[string]any{
 	"vigil:queues[0].name":                        "events2",
 	"vigil:queues[0].deadLetterQueue":             "events2-dlq",
 	"vigil:queues[0].selector":                    `queue="events2"`,
-	"vigil:certificates[0].domain":                "www.example.com",
+	"vigil:certificates[0].domain":                "*.example.com",
+	"vigil:certificates[0].probeTargets[0]":       "https://api.example.com:8443",
 	"vigil:certificates[0].arn":                   "arn:aws:acm:eu-west-1:123456789012:certificate/0f8e7d6c-5b4a-4c3d-9e2f-1a0b9c8d7e6f",
 }
 

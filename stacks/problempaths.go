@@ -30,8 +30,8 @@ var generatedFields = map[string]map[string]string{
 		"Metrics.DurationBucket": "metrics.durationBucket",
 		"DownFor":                "alarms.downMinutes", "ErrorRatePercent": "alarms.errorRatePercent",
 		"LatencyP95": "alarms.latencyP95Ms", "LatencyP99": "alarms.latencyP99Ms",
-		"MinRequestsPerSecond": "alarms.minRequestsPerSecond",
-		"Runtime":              "runtime",
+		"MinRequests": "alarms.minRequests",
+		"Runtime":     "runtime",
 	},
 	"Databases": {
 		"Name": "name", "Selector": "selector",
@@ -46,11 +46,11 @@ var generatedFields = map[string]map[string]string{
 	"Queues": {
 		"Name": "name", "Selector": "selector",
 		"Backlog": "alarms.backlog", "FailureRatePercent": "alarms.failureRatePercent",
-		"MinProcessedPerSecond": "alarms.minProcessedPerSecond",
+		"MinProcessed": "alarms.minProcessed",
 	},
 	"Certificates": {
-		"Name": "domain", "Selector": "domain", "ExpiresWithin": "alarms.daysToExpiry",
-		"ProbeTarget": "probeUrl",
+		"Name": "domain", "Domain": "domain", "Selector": "domain", "ExpiresWithin": "alarms.daysToExpiry",
+		"ProbeTargets": "probeTargets",
 	},
 	"Hosts": {"Name": "name", "Selector": "selector"},
 }
