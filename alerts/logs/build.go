@@ -50,6 +50,9 @@ type Config struct {
 	Services []Service
 	// CloudTrail, when set, adds the CIS filters on the trail's log group.
 	CloudTrail *CloudTrail
+	// CloudTrailPath is the config path of CloudTrail, under which its problems are
+	// reported. Defaults to cloudTrail.
+	CloudTrailPath string
 }
 
 // Filter is one metric filter with its metric and its alarm.
@@ -151,13 +154,17 @@ func Build(cfg Config) (Set, error) {
 	}
 	if cfg.CloudTrail != nil {
 		ct := cfg.CloudTrail.withDefaults()
-		ct.check(&ps, "cloudTrail", o)
+		ctPath := cfg.CloudTrailPath
+		if ctPath == "" {
+			ctPath = "cloudTrail"
+		}
+		ct.check(&ps, ctPath, o)
 		set.CISLogGroup = ct.LogGroup
 		if ct.Create {
 			set.Trail = newTrail(o, ct)
 			set.CISLogGroup = set.Trail.LogGroupName
 		}
-		set.Filters = append(set.Filters, cisFilters(o, set.CISLogGroup, alerts.Severity(ct.Severity))...)
+		set.Filters = append(set.Filters, cisFilters(o, ctPath, set.CISLogGroup, alerts.Severity(ct.Severity))...)
 	}
 	// The limits too, at once; a value the config checks already refused is not
 	// reported twice.
@@ -296,11 +303,11 @@ func buildService(ps *validate.Problems, o Options, s Service) ([]Filter, []Quer
 	return out, queries(o.NamePrefix, s, f)
 }
 
-func cisFilters(o Options, logGroup string, sev alerts.Severity) []Filter {
+func cisFilters(o Options, path, logGroup string, sev alerts.Severity) []Filter {
 	out := make([]Filter, 0, len(CISControls))
 	zero := 0.0
 	for _, c := range CISControls {
-		f := newFilter(o, "cloudTrail."+c.Slug, CISResource, c.Slug, logGroup, c.Pattern, strings.TrimSuffix(c.Summary, ".")+" (CIS "+c.ID+").",
+		f := newFilter(o, path+"."+c.Slug, CISResource, c.Slug, logGroup, c.Pattern, strings.TrimSuffix(c.Summary, ".")+" (CIS "+c.ID+").",
 			"1", "Count", &zero, sev, "Sum", CISPeriod, CISThreshold, "events")
 		f.CIS = c.ID
 		f.Alarm.Tags["vigil:cis"] = c.ID

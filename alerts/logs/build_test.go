@@ -255,3 +255,24 @@ func TestTwoServicesOfTheSameNameCollideOnTheirAlarmAndMetricNames(t *testing.T)
 		assert.NotContains(t, p.Path, ".alarms.", "cloudwatch's paths are turned into config paths")
 	}
 }
+
+func TestTheCloudTrailConfigIsReportedUnderItsOwnPath(t *testing.T) {
+	_, err := Build(Config{Options: Options{NamePrefix: "p"}, CloudTrail: &CloudTrail{LogGroup: "bad name"}, CloudTrailPath: "vigil:cloudTrail"})
+	require.Error(t, err)
+	ps := problems(t, err)
+	require.Len(t, ps, 1, "%v", ps)
+	assert.Equal(t, "vigil:cloudTrail.logGroup", ps[0].Path)
+
+	// 15 CIS filters and 86 of the team's on the same log group make 101.
+	cfg := Config{Options: Options{NamePrefix: "p"}, CloudTrail: &CloudTrail{LogGroup: "trail"}, CloudTrailPath: "vigil:cloudTrail",
+		Services: []Service{{Name: "audit", LogGroup: "trail", Format: Format{Type: FormatAccess}, Filters: custom(83, "x")}}}
+	_, err = Build(cfg)
+	require.Error(t, err)
+	ps = problems(t, err)
+	require.Len(t, ps, 1, "%v", ps)
+	assert.Equal(t, "services[0].logGroup", ps[0].Path)
+	assert.Contains(t, ps[0].Message, "got 101")
+	cfg.Services[0].Filters = custom(82, "x")
+	_, err = Build(cfg)
+	assert.NoError(t, err, "100 fit")
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vigilops/vigil/alerts"
+	"github.com/vigilops/vigil/alerts/cloudwatch"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -41,7 +42,8 @@ func sample() Config {
 	}
 }
 
-// render writes a set as a reviewer reads it.
+// render writes a set as a reviewer reads it. Of each description it keeps the first
+// line, the summary and the condition: the rest is cloudwatch.Describe's.
 func render(s Set) string {
 	var b strings.Builder
 	for _, f := range s.Filters {
@@ -52,7 +54,7 @@ func render(s Set) string {
 		}
 		fmt.Fprintf(&b, "filter %s (%s)\n  log group: %s\n  pattern:   %s\n  metric:    %s/%s value %s default %s unit %q\n  alarm:     %s %s, %s\n  desc:      %s\n",
 			f.Name, f.Path, f.LogGroup, f.Pattern, f.Metric.Namespace, f.Metric.Name, f.Metric.MetricValue, def, f.Metric.Unit,
-			a.Severity, a.Name, a.TreatMissingData, a.Description)
+			a.Severity, a.Name, a.TreatMissingData, strings.SplitN(a.Description, "\n", 2)[0])
 	}
 	for _, q := range s.Queries {
 		fmt.Fprintf(&b, "query %s on %s\n  %s\n", q.Name, strings.Join(q.LogGroups, ", "), strings.ReplaceAll(q.QueryString, "\n", "\n  "))
@@ -84,6 +86,16 @@ func TestTheSampleStacksSetInNumbers(t *testing.T) {
 	assert.Len(t, set.Filters, 3+2+3+4+15)
 	// api: 4 queries; web: 1; worker: 3.
 	assert.Len(t, set.Queries, 8)
+	for _, f := range set.Filters {
+		assert.Equal(t, cloudwatch.Describe(f.Alarm), f.Alarm.Description, "%s is described as every vigil alarm is", f.Name)
+		if f.Alarm.RunbookURL != "" {
+			assert.Contains(t, f.Alarm.Description, f.Alarm.RunbookURL)
+		}
+	}
+	own, _ := set.Find("api-payment-declined")
+	assert.Empty(t, own.Alarm.RunbookURL, "a team's filter has no section in vigil's runbooks")
+	shipped, _ := set.Find("api-http-502")
+	assert.Equal(t, "https://github.com/vigilops/vigil/blob/main/docs/runbooks.md#http-502", shipped.Alarm.RunbookURL)
 	require.NotNil(t, set.Trail)
 	assert.Equal(t, set.Trail.LogGroupName, set.CISLogGroup)
 	_, disabled := set.Find("vigil-prod-api-http-4xx")

@@ -85,10 +85,10 @@ func Validate(s Set) error {
 }
 
 // groupPath is the config path of a log group: the logGroup key of its first filter's
-// service, or cloudTrail.logGroup.
+// service, or the logGroup key of the cloudTrail config.
 func groupPath(f Filter) string {
-	if f.CIS != "" {
-		return "cloudTrail.logGroup"
+	if f.CIS != "" { // <cloudTrail path>.<slug>
+		return f.Path[:strings.LastIndexByte(f.Path, '.')] + ".logGroup"
 	}
 	if i := strings.Index(f.Path, ".log"); i >= 0 {
 		return f.Path[:i] + ".logGroup"
