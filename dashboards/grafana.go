@@ -65,7 +65,7 @@ type GrafanaDashboard struct {
 	UID string
 	// Name is the dashboard's short name, such as overview; File is Name + ".json".
 	Name, File string
-	Dashboard dashboard.Dashboard
+	Dashboard  dashboard.Dashboard
 	// JSON is the dashboard model, indented, as Grafana's file provisioning and the
 	// Grafana provider's configJson take it.
 	JSON []byte

@@ -116,7 +116,7 @@ func (g Grafana) overview() *dashboard.DashboardBuilder {
 		description: fmt.Sprintf("Share of requests answered with %s=~%q. The red line is the strictest HighErrorRate threshold of the services (%s).",
 			m.StatusLabel, m.ErrorStatus, t.errorWords),
 		thresholds: []step{{t.errorRate, "red"}},
-		targets: targets(g.promQuery("A", fmt.Sprintf("100 * %s\n/\n%s", g.requestRate("service", g.errorMatcher()), g.requestRate("service")), "{{service}}")),
+		targets:    targets(g.promQuery("A", fmt.Sprintf("100 * %s\n/\n%s", g.requestRate("service", g.errorMatcher()), g.requestRate("service")), "{{service}}")),
 	}).ThresholdsStyle(common.NewGraphThresholdsStyleConfigBuilder().Mode(common.GraphThresholdsStyleModeLine)))
 	b.WithPanel(configure(l, timeseries.NewPanelBuilder(), panel{
 		title: "Latency p50, p95, p99", ds: g.prometheus(), span: 8, height: 8, unit: "s", runbook: "highlatencyp99",

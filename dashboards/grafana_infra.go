@@ -5,9 +5,9 @@ import (
 	"sort"
 	"strconv"
 
+	gcw "github.com/grafana/grafana-foundation-sdk/go/cloudwatch"
 	"github.com/grafana/grafana-foundation-sdk/go/cog"
 	"github.com/grafana/grafana-foundation-sdk/go/cog/variants"
-	gcw "github.com/grafana/grafana-foundation-sdk/go/cloudwatch"
 	"github.com/grafana/grafana-foundation-sdk/go/common"
 	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
 	"github.com/grafana/grafana-foundation-sdk/go/timeseries"

@@ -9,10 +9,10 @@ import (
 	"strings"
 	"sync"
 
+	gcw "github.com/grafana/grafana-foundation-sdk/go/cloudwatch"
 	"github.com/grafana/grafana-foundation-sdk/go/cog"
 	"github.com/grafana/grafana-foundation-sdk/go/cog/plugins"
 	"github.com/grafana/grafana-foundation-sdk/go/cog/variants"
-	gcw "github.com/grafana/grafana-foundation-sdk/go/cloudwatch"
 	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
 	"github.com/grafana/grafana-foundation-sdk/go/loki"
 	"github.com/grafana/grafana-foundation-sdk/go/prometheus"

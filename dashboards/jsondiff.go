@@ -1,6 +1,7 @@
 package dashboards
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -83,3 +84,5 @@ func diff(path string, x, y any) (string, bool) {
 	}
 	return fmt.Sprintf("%s: %s became %s", path, show(x), show(y)), true
 }
+
+func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }

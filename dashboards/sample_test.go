@@ -69,3 +69,19 @@ func TestSampleBuilds(t *testing.T) {
 		t.Log(d.Name, len(d.JSON))
 	}
 }
+
+func sampleCloudWatch(t testing.TB) CloudWatch {
+	return CloudWatch{NamePrefix: "vigil-prod", Region: "eu-west-1", Estate: sampleEstate(), Alarms: sampleSet(t),
+		LogMetrics: []LogMetric{{Service: "api", Namespace: "vigil/prod/logs", MetricName: "api-errors"}}}
+}
+
+func TestSampleCloudWatchBuilds(t *testing.T) {
+	ds, err := BuildCloudWatch(sampleCloudWatch(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range ds {
+		t.Log(d.Name, len(d.JSON), len(d.Body.Widgets), d.Body.MetricCount())
+	}
+	t.Log(Uncovered(sampleSet(t), ds...))
+}
