@@ -11,6 +11,8 @@ import (
 	"github.com/grafana/grafana-foundation-sdk/go/cog/variants"
 	"github.com/grafana/grafana-foundation-sdk/go/common"
 	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
+	"github.com/grafana/grafana-foundation-sdk/go/stat"
+	"github.com/grafana/grafana-foundation-sdk/go/timeseries"
 
 	"github.com/vigilops/vigil/alerts/catalog"
 	"github.com/vigilops/vigil/alerts/cloudwatch"
@@ -351,4 +353,19 @@ func configure[T panelBuilder[T]](l *layout, b T, p panel) T {
 func (l *layout) row(title string) *dashboard.RowBuilder {
 	l.next++
 	return dashboard.NewRowBuilder(title).Id(l.next)
+}
+
+// newTimeseries is a time series panel with a legend and a tooltip listing every
+// series, largest first (the SDK's defaults hide the legend and leave the tooltip
+// mode empty).
+func newTimeseries() *timeseries.PanelBuilder {
+	return timeseries.NewPanelBuilder().
+		Legend(common.NewVizLegendOptionsBuilder().ShowLegend(true).DisplayMode(common.LegendDisplayModeList).Placement(common.LegendPlacementBottom)).
+		Tooltip(common.NewVizTooltipOptionsBuilder().Mode(common.TooltipDisplayModeMulti).Sort(common.SortOrderDescending))
+}
+
+// newStat is a stat panel of each series' last value (the SDK's default lists no
+// calculation).
+func newStat() *stat.PanelBuilder {
+	return stat.NewPanelBuilder().ReduceOptions(common.NewReduceDataOptionsBuilder().Calcs([]string{"lastNotNull"}))
 }

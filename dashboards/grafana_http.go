@@ -12,7 +12,6 @@ import (
 	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
 	"github.com/grafana/grafana-foundation-sdk/go/heatmap"
 	"github.com/grafana/grafana-foundation-sdk/go/prometheus"
-	"github.com/grafana/grafana-foundation-sdk/go/stat"
 	"github.com/grafana/grafana-foundation-sdk/go/table"
 	"github.com/grafana/grafana-foundation-sdk/go/timeseries"
 
@@ -106,19 +105,19 @@ func (g Grafana) overview() *dashboard.DashboardBuilder {
 		"Request rate, errors, latency and health of every service, from the metrics of their HTTP middleware.").
 		WithVariable(serviceVariable(serviceNames(g.Services)))
 	b.WithRow(l.row("Traffic"))
-	b.WithPanel(configure(l, timeseries.NewPanelBuilder(), panel{
+	b.WithPanel(configure(l, newTimeseries(), panel{
 		title: "Request rate", description: "Requests per second each service handles, all status codes.",
 		ds: g.prometheus(), span: 8, height: 8, unit: "reqps",
 		targets: targets(g.promQuery("A", g.requestRate("service"), "{{service}}")),
 	}))
-	b.WithPanel(configure(l, timeseries.NewPanelBuilder(), panel{
+	b.WithPanel(configure(l, newTimeseries(), panel{
 		title: "Error rate", ds: g.prometheus(), span: 8, height: 8, unit: "percent", runbook: "higherrorrate",
 		description: fmt.Sprintf("Share of requests answered with %s=~%q. The red line is the strictest HighErrorRate threshold of the services (%s).",
 			m.StatusLabel, m.ErrorStatus, t.errorWords),
 		thresholds: []step{{t.errorRate, "red"}},
 		targets:    targets(g.promQuery("A", fmt.Sprintf("100 * %s\n/\n%s", g.requestRate("service", g.errorMatcher()), g.requestRate("service")), "{{service}}")),
 	}).ThresholdsStyle(common.NewGraphThresholdsStyleConfigBuilder().Mode(common.GraphThresholdsStyleModeLine)))
-	b.WithPanel(configure(l, timeseries.NewPanelBuilder(), panel{
+	b.WithPanel(configure(l, newTimeseries(), panel{
 		title: "Latency p50, p95, p99", ds: g.prometheus(), span: 8, height: 8, unit: "s", runbook: "highlatencyp99",
 		description: fmt.Sprintf("Response-time percentiles from %s. Orange is the strictest HighLatencyP95 threshold (%s), red HighLatencyP99's (%s).",
 			m.DurationBucket, t.p95Words, t.p99Wds),
@@ -130,7 +129,7 @@ func (g Grafana) overview() *dashboard.DashboardBuilder {
 		),
 	}).ThresholdsStyle(common.NewGraphThresholdsStyleConfigBuilder().Mode(common.GraphThresholdsStyleModeLine)))
 	b.WithRow(l.row("Health"))
-	b.WithPanel(configure(l, stat.NewPanelBuilder(), panel{
+	b.WithPanel(configure(l, newStat(), panel{
 		title: "Targets up", ds: g.prometheus(), span: 8, height: 8, unit: "short", runbook: "servicedown",
 		description: fmt.Sprintf("Scrape targets of each service that answered (%s). 0 is red: ServiceDown fires when it stays there.", m.Up),
 		thresholds:  []step{{1, "green"}},
@@ -153,12 +152,12 @@ func (g Grafana) httpDetail() *dashboard.DashboardBuilder {
 	b := g.newDashboard("http", "HTTP detail", "Rate, errors and latency per endpoint and status code of the selected services.").
 		WithVariable(serviceVariable(serviceNames(g.Services)))
 	b.WithRow(l.row("Endpoints"))
-	b.WithPanel(configure(l, timeseries.NewPanelBuilder(), panel{
+	b.WithPanel(configure(l, newTimeseries(), panel{
 		title: "Rate per endpoint", description: fmt.Sprintf("Requests per second by %s.", e),
 		ds: g.prometheus(), span: 12, height: 8, unit: "reqps",
 		targets: targets(g.promQuery("A", g.requestRate(e), "{{"+e+"}}")),
 	}))
-	b.WithPanel(configure(l, timeseries.NewPanelBuilder(), panel{
+	b.WithPanel(configure(l, newTimeseries(), panel{
 		title: "Errors per endpoint", ds: g.prometheus(), span: 12, height: 8, unit: "reqps", runbook: "higherrorrate",
 		description: fmt.Sprintf("Failed requests (%s) per second by %s.", g.errorMatcher(), e),
 		targets:     targets(g.promQuery("A", g.requestRate(e, g.errorMatcher()), "{{"+e+"}}")),
@@ -169,13 +168,14 @@ func (g Grafana) httpDetail() *dashboard.DashboardBuilder {
 		ds: g.prometheus(), span: 12, height: 9, unit: "s",
 		targets: targets(g.promQuery("A", fmt.Sprintf("sum by (le) (increase(%s%s[$__rate_interval]))", g.Metrics.DurationBucket, g.sel(`service=~"$service"`)), "{{le}}").
 			Format(prometheus.PromQueryFormatHeatmap)),
-	}).Calculate(false))
-	b.WithPanel(configure(l, timeseries.NewPanelBuilder(), panel{
+	}).Calculate(false).Tooltip(heatmap.NewHeatmapTooltipBuilder().Mode(common.TooltipDisplayModeSingle)).
+		YAxis(heatmap.NewYAxisConfigBuilder().Unit("s")))
+	b.WithPanel(configure(l, newTimeseries(), panel{
 		title: "Status codes", description: fmt.Sprintf("Requests per second by %s.", g.Metrics.StatusLabel),
 		ds: g.prometheus(), span: 12, height: 9, unit: "reqps",
 		targets: targets(g.promQuery("A", g.requestRate(g.Metrics.StatusLabel), "{{"+g.Metrics.StatusLabel+"}}")),
 	}).Stacking(common.NewStackingConfigBuilder().Mode(common.StackingModeNormal)))
-	b.WithPanel(configure(l, timeseries.NewPanelBuilder(), panel{
+	b.WithPanel(configure(l, newTimeseries(), panel{
 		title: "p99 per endpoint", ds: g.prometheus(), span: 24, height: 8, unit: "s", runbook: "highlatencyp99",
 		description: fmt.Sprintf("99th percentile of response time by %s; red is the strictest HighLatencyP99 threshold (%s).", e, t.p99Wds),
 		thresholds:  []step{{t.p99.Seconds(), "red"}},
@@ -190,15 +190,20 @@ func (g Grafana) runtime(kind catalog.RuntimeKind) *dashboard.DashboardBuilder {
 	svcs := g.servicesOf(kind)
 	names := serviceNames(svcs)
 	sort.Strings(names)
-	title := map[catalog.RuntimeKind]string{catalog.Go: "Go runtime", catalog.JVM: "JVM runtime", catalog.NodeJS: "Node.js runtime"}[kind]
-	b := g.newDashboard("runtime-"+string(kind), title, "Memory, garbage collection and "+
-		map[catalog.RuntimeKind]string{catalog.Go: "goroutines", catalog.JVM: "threads", catalog.NodeJS: "event loop"}[kind]+
-		" of the services running on "+title+": "+strings.Join(names, ", ")+".").
+	lang := map[catalog.RuntimeKind]string{catalog.Go: "Go", catalog.JVM: "JVM", catalog.NodeJS: "Node.js"}[kind]
+	what := map[catalog.RuntimeKind]string{catalog.Go: "Memory, garbage collection and goroutines",
+		catalog.JVM: "Heap, garbage collection and threads", catalog.NodeJS: "Memory, event loop and handles"}[kind]
+	b := g.newDashboard("runtime-"+string(kind), lang+" runtime", what+" of the services on "+lang+": "+strings.Join(names, ", ")+".").
 		WithVariable(serviceVariable(names))
 	s := g.sel(`service=~"$service"`)
+	lim := runtimeLimits(svcs, kind)
 	ts := func(title, desc, unit, runbook string, span uint32, qs ...cog.Builder[variants.Dataquery]) *timeseries.PanelBuilder {
-		return configure(l, timeseries.NewPanelBuilder(), panel{title: title, description: desc, ds: g.prometheus(), span: span, height: 8,
-			unit: unit, runbook: runbook, targets: qs})
+		p := panel{title: title, description: desc, ds: g.prometheus(), span: span, height: 8, unit: unit, runbook: runbook, targets: qs}
+		if v, ok := lim[runbook]; ok {
+			p.thresholds = []step{{v.value, "red"}}
+			p.description += fmt.Sprintf(" The red line is the strictest threshold of the services (%s).", v.words)
+		}
+		return configure(l, newTimeseries(), p).ThresholdsStyle(common.NewGraphThresholdsStyleConfigBuilder().Mode(common.GraphThresholdsStyleModeLine))
 	}
 	r := runtimeMetrics(svcs, kind)
 	b.WithRow(l.row("Memory"))
@@ -271,4 +276,63 @@ func runtimeMetrics(svcs []catalog.Service, kind catalog.RuntimeKind) catalog.Ru
 // its own strict unmarshalling then refuses.
 func tableFooter() *common.TableFooterOptionsBuilder {
 	return common.NewTableFooterOptionsBuilder().Show(false).Reducer([]string{"sum"})
+}
+
+// limit is the strictest threshold of a runtime alert among services, with each
+// service's in words.
+type limit struct {
+	value float64
+	words string
+}
+
+// runtimeLimits are the thresholds of the runtime alerts of the services of a kind,
+// by the alert's runbook slug, as alerts/catalog defaults them (Runtime): resident
+// memory 90% of 512MiB, heap 90%, GC pauses 100ms (go) or 500ms (jvm), event-loop
+// lag 200ms.
+func runtimeLimits(svcs []catalog.Service, kind catalog.RuntimeKind) map[string]limit {
+	out := map[string]limit{}
+	add := func(slug, svc string, v float64, shown string) {
+		l, ok := out[slug]
+		if !ok || v < l.value {
+			l.value = v
+		}
+		if l.words != "" {
+			l.words += ", "
+		}
+		l.words += svc + " " + shown
+		out[slug] = l
+	}
+	for _, s := range svcs {
+		r := *s.Runtime
+		pct := r.MemoryPercent
+		if pct == 0 {
+			pct = 90
+		}
+		switch kind {
+		case catalog.Go, catalog.NodeJS:
+			limitBytes := r.MemoryLimitBytes
+			if limitBytes == 0 {
+				limitBytes = 512 << 20
+			}
+			v := pct / 100 * float64(limitBytes)
+			add("highprocessmemory", s.Name, v, fmt.Sprintf("%g%% of %dMiB", pct, limitBytes>>20))
+		case catalog.JVM:
+			add("highjvmheapusage", s.Name, pct, fmt.Sprintf("%g%%", pct))
+		}
+		switch kind {
+		case catalog.Go, catalog.JVM:
+			d := r.GCPause
+			if d == 0 {
+				d = map[catalog.RuntimeKind]time.Duration{catalog.Go: 100 * time.Millisecond, catalog.JVM: 500 * time.Millisecond}[kind]
+			}
+			add("longgcpauses", s.Name, d.Seconds(), d.String())
+		case catalog.NodeJS:
+			d := r.EventLoopLag
+			if d == 0 {
+				d = 200 * time.Millisecond
+			}
+			add("higheventlooplag", s.Name, d.Seconds(), d.String())
+		}
+	}
+	return out
 }

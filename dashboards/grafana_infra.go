@@ -81,7 +81,7 @@ func (g Grafana) alarmPanel(l *layout, resource, slug, title, unit string, scale
 	if a.ThresholdMetricID == "" {
 		p.thresholds = []step{{a.Threshold * scale, "red"}}
 	}
-	return configure(l, timeseries.NewPanelBuilder(), p).
+	return configure(l, newTimeseries(), p).
 		ThresholdsStyle(common.NewGraphThresholdsStyleConfigBuilder().Mode(common.GraphThresholdsStyleModeLine)), true
 }
 

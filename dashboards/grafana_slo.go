@@ -10,10 +10,8 @@ import (
 	"github.com/grafana/grafana-foundation-sdk/go/common"
 	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
 	"github.com/grafana/grafana-foundation-sdk/go/prometheus"
-	"github.com/grafana/grafana-foundation-sdk/go/stat"
 	"github.com/grafana/grafana-foundation-sdk/go/table"
 	"github.com/grafana/grafana-foundation-sdk/go/text"
-	"github.com/grafana/grafana-foundation-sdk/go/timeseries"
 
 	"github.com/prometheus/common/model"
 
@@ -53,35 +51,35 @@ func (g Grafana) sloDashboard() *dashboard.DashboardBuilder {
 		return g.promQuery(ref, expr, "{{sloth_service}} {{sloth_slo}}")
 	}
 	b.WithRow(l.row("Now"))
-	b.WithPanel(configure(l, stat.NewPanelBuilder(), panel{
+	b.WithPanel(configure(l, newStat(), panel{
 		title: "Objective", description: "The target share of good events (slo:objective:ratio).",
 		ds: g.prometheus(), span: 6, height: 5, unit: "percentunit",
 		targets: targets(q("A", "max by ("+by+") (slo:objective:ratio"+sloSel+")").Instant()),
 	}).Decimals(3))
-	b.WithPanel(configure(l, stat.NewPanelBuilder(), panel{
+	b.WithPanel(configure(l, newStat(), panel{
 		title: "SLI, last 5 minutes", description: "The share of good events over 5 minutes: 1 - slo:sli_error:ratio_rate5m.",
 		ds: g.prometheus(), span: 6, height: 5, unit: "percentunit",
 		targets: targets(q("A", "1 - max by ("+by+") ("+slo.SLIErrorMetric(fiveMinutes)+sloSel+")").Instant()),
 	}).Decimals(3))
-	b.WithPanel(configure(l, stat.NewPanelBuilder(), panel{
+	b.WithPanel(configure(l, newStat(), panel{
 		title: "Error budget remaining", ds: g.prometheus(), span: 6, height: 5, unit: "percentunit", runbook: "errorbudgetburn",
 		description: "Share of the period's error budget left (slo:period_error_budget_remaining:ratio): below 0 the SLO is missed.",
 		targets:     targets(q("A", "max by ("+by+") (slo:period_error_budget_remaining:ratio"+sloSel+")").Instant()),
 	}).ColorMode(common.BigValueColorModeBackground).Thresholds(dashboard.NewThresholdsConfigBuilder().Mode(dashboard.ThresholdsModeAbsolute).
 		Steps([]dashboard.Threshold{{Color: "red"}, {Value: cog.ToPtr(0.0), Color: "orange"}, {Value: cog.ToPtr(0.25), Color: "green"}})))
-	b.WithPanel(configure(l, stat.NewPanelBuilder(), panel{
+	b.WithPanel(configure(l, newStat(), panel{
 		title: "Current burn rate", ds: g.prometheus(), span: 6, height: 5, unit: "short", runbook: "errorbudgetburn",
 		description: "How many times faster than sustainable the budget burns over 5 minutes (slo:current_burn_rate:ratio); 1 spends it exactly in the period.",
 		thresholds:  []step{{1, "orange"}},
 		targets:     targets(q("A", "max by ("+by+") (slo:current_burn_rate:ratio"+sloSel+")").Instant()),
 	}))
 	b.WithRow(l.row("Over time"))
-	b.WithPanel(configure(l, timeseries.NewPanelBuilder(), panel{
+	b.WithPanel(configure(l, newTimeseries(), panel{
 		title: "Error budget remaining", ds: g.prometheus(), span: 12, height: 8, unit: "percentunit",
 		description: "slo:period_error_budget_remaining:ratio over time.",
 		targets:     targets(q("A", "slo:period_error_budget_remaining:ratio"+sloSel)),
 	}))
-	b.WithPanel(configure(l, timeseries.NewPanelBuilder(), panel{
+	b.WithPanel(configure(l, newTimeseries(), panel{
 		title: "SLI error ratio", ds: g.prometheus(), span: 12, height: 8, unit: "percentunit",
 		description: "Share of bad events over 5 minutes (slo:sli_error:ratio_rate5m) and the error budget (slo:error_budget:ratio).",
 		targets: targets(q("A", slo.SLIErrorMetric(fiveMinutes)+sloSel),
@@ -95,7 +93,7 @@ func (g Grafana) sloDashboard() *dashboard.DashboardBuilder {
 		burn := func(w model.Duration) string {
 			return slo.SLIErrorMetric(timeDuration(w)) + sloSel + "\n/ on (sloth_id, sloth_service, sloth_slo) group_left\nslo:error_budget:ratio" + sloSel
 		}
-		b.WithPanel(configure(l, timeseries.NewPanelBuilder(), panel{
+		b.WithPanel(configure(l, newTimeseries(), panel{
 			title: fmt.Sprintf("%s: %s and %s windows", t.Name, model.Duration(t.Long), model.Duration(t.Short)),
 			ds:    g.prometheus(), span: spans[i], height: 8, unit: "short", runbook: "errorbudgetburn",
 			description: fmt.Sprintf("Burn rate over the tier's long and short windows; the tier fires when both are above its factor, the red line (%s).", words),
@@ -140,7 +138,7 @@ func (g Grafana) alertOverview() *dashboard.DashboardBuilder {
 	sevs := []string{"critical", "high", "medium", "low"}
 	colors := map[string]string{"critical": "red", "high": "orange", "medium": "yellow", "low": "blue"}
 	for _, s := range sevs {
-		b.WithPanel(configure(l, stat.NewPanelBuilder(), panel{
+		b.WithPanel(configure(l, newStat(), panel{
 			title: "Firing: " + s, description: fmt.Sprintf("Prometheus alerts firing with severity=%q.", s),
 			ds: g.prometheus(), span: 6, height: 4, unit: "short", thresholds: []step{{1, colors[s]}},
 			targets: targets(g.promQuery("A", fmt.Sprintf(`count(ALERTS%s) or vector(0)`, g.sel(`alertstate="firing"`, fmt.Sprintf("severity=%q", s))), "").Instant()),
