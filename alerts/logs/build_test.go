@@ -276,3 +276,37 @@ func TestTheCloudTrailConfigIsReportedUnderItsOwnPath(t *testing.T) {
 	_, err = Build(cfg)
 	assert.NoError(t, err, "100 fit")
 }
+
+func TestValidateChecksAHandBuiltSetsQueriesAndTrail(t *testing.T) {
+	set, err := Build(sample())
+	require.NoError(t, err)
+	require.NoError(t, Validate(set), "what Build returns is valid")
+
+	set.Queries = append([]Query(nil), set.Queries...)
+	set.Queries[0].Name = strings.Repeat("q", 256)
+	set.Queries[1].LogGroups = nil
+	set.Queries[2].QueryString = strings.Repeat("x", MaxQueryLength+1)
+	set.Queries[3].Name = set.Queries[4].Name
+	trail := *set.Trail
+	trail.BucketName = "Vigil-Prod"
+	trail.RetentionDays = 0
+	trail.LogGroupName = "/somewhere/else"
+	set.Trail = &trail
+	err = Validate(set)
+	require.Error(t, err)
+	got := map[string]string{}
+	for _, p := range problems(t, err) {
+		got[p.Path] += p.Message + "; "
+	}
+	assert.Contains(t, got["services[0].queries.top-5xx-paths"], "which must be 1-255 characters")
+	assert.Contains(t, got["services[0].queries.slowest-requests"], "reads 1-50 log groups, got 0")
+	assert.Contains(t, got["services[0].queries.frequent-error-messages"], "1-10000 characters, got 10001")
+	assert.Contains(t, got, "queries[4].name")
+	assert.Contains(t, got["cloudTrail.bucketName"], `"Vigil-Prod"`)
+	assert.Contains(t, got["cloudTrail.retentionDays"], "got 0")
+	assert.Contains(t, got["cloudTrail.logGroupName"], `the trail delivers to "/somewhere/else" but the CIS filters read "/vigil/vigil-prod/cloudtrail"`)
+
+	set, _ = Build(sample())
+	set.Queries[0].Name = strings.Repeat("q", 255)
+	assert.NoError(t, Validate(set), "255 characters fit")
+}
