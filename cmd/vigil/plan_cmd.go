@@ -11,17 +11,16 @@ import (
 func newPlanCommand(a *app) *cobra.Command {
 	var f stackFlags
 	cmd := &cobra.Command{
-		Use:   "plan --stack NAME [--dir DIR] [--out DIR] [--json]",
+		Use:   "plan --stack NAME [flags]",
 		Short: "Show what the stack would create, offline",
 		Long: `Show what the stack would create, offline: the same program as 'pulumi up',
 run under Pulumi's mock engine with the stack's config. No cloud, no
 credentials, no Pulumi CLI, no passphrase: encrypted values are never decrypted.
 
 With --out DIR, also write into DIR: inventory.json (every resource with its
-inputs, secrets masked), summary.txt, the Prometheus rules
-(prometheus/rules/*.rules.yaml) and the Alertmanager configuration
-(alertmanager/alertmanager.yml), and .vigil-manifest.json, the list of the files
-vigil wrote. A failed plan writes nothing. The files are written into a
+inputs, secrets masked), summary.txt, every generated file (the Prometheus rules
+under prometheus/rules/, the Alertmanager configuration under alertmanager/,
+...) and .vigil-manifest.json, the list of the files vigil wrote. A failed plan writes nothing. The files are written into a
 temporary folder beside DIR and moved into place; the files of a previous plan
 that this one no longer has are removed, and files vigil did not write are left
 alone (and listed).`,

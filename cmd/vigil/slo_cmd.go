@@ -28,7 +28,7 @@ func newSLOCommand(a *app) *cobra.Command {
 func newSLOReportCommand(a *app) *cobra.Command {
 	var f stackFlags
 	cmd := &cobra.Command{
-		Use:   "report --stack NAME [--dir DIR] [--out DIR] [--json]",
+		Use:   "report --stack NAME [flags]",
 		Short: "Measure how fast each SLO's alerts page and ticket",
 		Long: `For each SLO of the stack and burn rates 1x to 100x, the time to the first
 page and the first ticket and the budget spent by then, measured by running the
