@@ -317,8 +317,11 @@ func logsConfig(ps *validate.Problems, env *stacks.Environment, values map[strin
 		if err := json.Unmarshal([]byte(raw), &v); err != nil {
 			return cfg, fmt.Errorf("%scloudTrail: %w", p, err)
 		}
-		cfg.CloudTrail = &logs.CloudTrail{}
-		validate.Decode(ps, p+"cloudTrail", v, cfg.CloudTrail)
+		// An empty mapping (a project default of {}) asks for nothing.
+		if m, isMap := v.(map[string]any); v != nil && (!isMap || len(m) > 0) {
+			cfg.CloudTrail = &logs.CloudTrail{}
+			validate.Decode(ps, p+"cloudTrail", v, cfg.CloudTrail)
+		}
 	}
 	return cfg, nil
 }

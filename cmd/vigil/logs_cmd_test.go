@@ -12,6 +12,9 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/vigilops/vigil/stacks"
+	"github.com/vigilops/vigil/validate"
 )
 
 // runLogs runs `vigil logs ...` with stdin as standard input and returns the exit
@@ -228,4 +231,29 @@ func TestLogsTestReportsEveryProblemOfTheStacksLogConfig(t *testing.T) {
 	} {
 		assert.Contains(t, errOut, want)
 	}
+}
+
+func TestAnEmptyCloudTrailMappingAsksForNoCISFilters(t *testing.T) {
+	values := map[string]string{"vigil:cloudTrail": "{}", "vigil:services": `[{"name":"api","logGroup":"/a","logFormat":{"type":"text"}}]`}
+	env := &stacks.Environment{Stack: "t", NamePrefix: "vigil-t"}
+	var ps validate.Problems
+	cfg, err := logsConfig(&ps, env, values)
+	require.NoError(t, err)
+	assert.Zero(t, ps.Len())
+	assert.Nil(t, cfg.CloudTrail)
+	require.Len(t, cfg.Services, 1)
+	assert.Equal(t, "text", cfg.Services[0].Format.Type)
+	assert.Equal(t, "vigil:services[0]", cfg.Services[0].Path)
+
+	values["vigil:cloudTrail"] = `{"create":true}`
+	cfg, err = logsConfig(&ps, env, values)
+	require.NoError(t, err)
+	require.NotNil(t, cfg.CloudTrail)
+	assert.True(t, cfg.CloudTrail.Create)
+
+	stripped, err := withoutLogKeys(values)
+	require.NoError(t, err)
+	assert.NotContains(t, stripped, "vigil:cloudTrail")
+	assert.JSONEq(t, `[{"name":"api","logGroup":"/a"}]`, stripped["vigil:services"], "the rest of the stack is read without the log keys")
+	assert.Contains(t, values["vigil:services"], "logFormat", "the stack's own values are left as they were")
 }
