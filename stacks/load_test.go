@@ -482,3 +482,22 @@ func TestListStacksNamesOnlyStackFilesEvenInAFolderWithGlobCharacters(t *testing
 	require.NoError(t, err)
 	assert.Equal(t, []string{"prod"}, got)
 }
+
+func TestStackFilesAreReadFromTheProjectsStackConfigDir(t *testing.T) {
+	dir := testProject(t, "prod", "", nil)
+	project, err := os.ReadFile(filepath.Join(dir, "Pulumi.yaml"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), append([]byte("stackConfigDir: config\n"), project...), 0o644))
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "config"), 0o755))
+	require.NoError(t, os.Rename(filepath.Join(dir, "Pulumi.prod.yaml"), filepath.Join(dir, "config", "Pulumi.prod.yaml")))
+	file, err := ReadStackFile(dir, "prod")
+	require.NoError(t, err)
+	assert.Equal(t, "prod", file.Values["vigil:tier"])
+	stacks, err := ListStacks(dir)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"prod"}, stacks)
+	_, err = ReadStackFile(dir, "dev")
+	var noStack *NoStackError
+	require.ErrorAs(t, err, &noStack)
+	assert.Equal(t, filepath.Join(dir, "config", "Pulumi.dev.yaml"), noStack.Path)
+}

@@ -111,10 +111,15 @@ func writeOut(out, stack string, files map[string][]byte) (*OutReport, error) {
 	return report, merge(tmp, out, names, report.Removed)
 }
 
-// swap puts the folder tmp in place of out, which holds only what vigil wrote.
+// swap puts the folder tmp in place of out, which holds only what vigil wrote: in
+// one step where the system can exchange two folders, else by two renames (out is
+// then missing for an instant).
 func swap(tmp, out string) error {
 	if _, err := os.Lstat(out); errors.Is(err, fs.ErrNotExist) {
 		return os.Rename(tmp, out)
+	}
+	if exchange(tmp, out) == nil {
+		return os.RemoveAll(tmp) // now the previous plan
 	}
 	old := tmp + ".old"
 	if err := os.Rename(out, old); err != nil {

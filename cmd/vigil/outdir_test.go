@@ -207,3 +207,31 @@ func TestValidName(t *testing.T) {
 		assert.Equal(t, want, validName(name), name)
 	}
 }
+
+func TestOutThroughALinkWritesIntoTheFolderItNames(t *testing.T) {
+	target := t.TempDir()
+	link := filepath.Join(t.TempDir(), "plan")
+	require.NoError(t, os.Symlink(target, link))
+	for i := 0; i < 2; i++ {
+		code, _, stderr := vigil("plan", "--stack", "dev", "--dir", projectDir, "--out", link)
+		require.Equal(t, 0, code, stderr)
+	}
+	info, err := os.Lstat(link)
+	require.NoError(t, err)
+	assert.True(t, info.Mode()&fs.ModeSymlink != 0, "the link stays a link")
+	assert.Equal(t, planFiles(t, projectDir), keys(tree(t, target)))
+}
+
+func TestSwapReplacesAFolderWholeAndLeavesNoTemporaryFolder(t *testing.T) {
+	parent := t.TempDir()
+	out, tmp := filepath.Join(parent, "out"), filepath.Join(parent, ".out.tmp")
+	require.NoError(t, os.MkdirAll(filepath.Join(out, "old"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(out, "old", "a.txt"), []byte("old"), 0o644))
+	require.NoError(t, os.MkdirAll(tmp, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(tmp, "b.txt"), []byte("new"), 0o644))
+	require.NoError(t, swap(tmp, out))
+	assert.Equal(t, map[string]string{"b.txt": "new"}, tree(t, out))
+	entries, err := os.ReadDir(parent)
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "only out is left")
+}
