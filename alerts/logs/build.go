@@ -253,15 +253,17 @@ func buildService(ps *validate.Problems, o Options, s Service) ([]Filter, []Quer
 			value = "1"
 		}
 		_, isNumber := parseFloat(value)
-		var def *float64
+		def := &zero
+		if c.DefaultValue != nil {
+			def = c.DefaultValue
+		}
 		stat := c.Statistic
-		if isNumber {
-			def = &zero
-			if stat == "" {
-				stat = "Sum"
-			}
-		} else if stat == "" {
-			stat = "Average"
+		switch {
+		case stat != "":
+		case isNumber:
+			stat = "Sum"
+		default:
+			stat = "Maximum"
 		}
 		validate.OneOf(ps, path+".statistic", stat, stats)
 		threshold := 1.0

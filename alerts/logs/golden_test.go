@@ -31,7 +31,7 @@ func sample() Config {
 			{Name: "api", Path: "services[0]", LogGroup: "/ecs/prod/api",
 				Format: Format{Fields: JSONFields{Duration: "latency_ms", RequestID: "trace.id"}},
 				Filters: []CustomFilter{
-					{Name: "payment-declined", Pattern: `{ $.event = "payment.declined" }`, Threshold: f64(3), Severity: "high"},
+					{Name: "payment-declined", Pattern: `{ $.event = "payment.declined" }`, Threshold: f64(3), Severity: "high", DefaultValue: f64(-1)},
 					{Name: "slow-checkout", Pattern: `{ $.path = "/checkout" && $.latency_ms > 0 }`, Value: "$.latency_ms", Unit: "Milliseconds", Threshold: f64(2000)},
 				},
 				Alarms: map[string]AlarmOverride{"http-4xx": {Disabled: true}, "http-5xx": {Threshold: f64(25), Severity: "critical"}}},
@@ -106,12 +106,21 @@ func TestTheSampleStacksSetInNumbers(t *testing.T) {
 	assert.Equal(t, alerts.Critical, five.Alarm.Severity)
 	slow, ok := set.Find("vigil-prod-api-slow-checkout")
 	require.True(t, ok)
-	assert.Nil(t, slow.Metric.DefaultValue, "a value taken from a field has no default, which would drag an average down")
-	assert.Equal(t, "Average", slow.Alarm.Statistic)
+	require.NotNil(t, slow.Metric.DefaultValue, "every filter's metric has a default value")
+	assert.Equal(t, 0.0, *slow.Metric.DefaultValue)
+	assert.Equal(t, "Maximum", slow.Alarm.Statistic, "the zeros of other events leave the maximum alone")
 	mf, err := slow.Compile()
 	require.NoError(t, err)
 	r := mf.Match(`{"path":"/checkout","latency_ms":2400}`)
 	require.NotNil(t, r.Value)
 	assert.Equal(t, 2400.0, *r.Value)
-	assert.Nil(t, mf.Match(`{"path":"/orders","latency_ms":2400}`).Value)
+	other := mf.Match(`{"path":"/orders","latency_ms":2400}`)
+	assert.False(t, other.Matched)
+	require.NotNil(t, other.Value)
+	assert.Equal(t, 0.0, *other.Value, "the default value")
+	for _, f := range set.Filters {
+		assert.NotNil(t, f.Metric.DefaultValue, "%s has a default value", f.Name)
+		assert.Empty(t, f.Metric.Dimensions, "%s has no dimensions", f.Name)
+		assert.Equal(t, DefaultNamespace, f.Metric.Namespace, f.Name)
+	}
 }

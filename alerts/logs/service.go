@@ -65,8 +65,13 @@ type CustomFilter struct {
 	// Threshold is the alarm's threshold: the alarm fires when the statistic over one
 	// period is at or above it. Defaults to 1. Greater than 0.
 	Threshold *float64 `json:"threshold"`
+	// DefaultValue is published for every event that does not match, so that the
+	// metric reads it rather than nothing while the service logs. Defaults to 0.
+	DefaultValue *float64 `json:"defaultValue"`
 	// Statistic is Sum, Average, Minimum, Maximum or SampleCount. Defaults to Sum
-	// when Value is a number (a count of events) and to Average when it is a field.
+	// when Value is a number (a count of events) and to Maximum when it is a field
+	// (the largest value in the period, which the zeros of other events leave alone;
+	// Average counts them).
 	Statistic string `json:"statistic"`
 	// Period of the alarm in seconds: 10, 20, 30 or a multiple of 60, at most a day.
 	// Defaults to 300.
