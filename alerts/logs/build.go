@@ -299,6 +299,7 @@ func buildService(ps *validate.Problems, o Options, s Service) ([]Filter, []Quer
 		noRunbook := o
 		noRunbook.RunbookBaseURL = ""
 		f := newFilter(noRunbook, path, s.Name, c.Name, s.LogGroup, c.Pattern, summary, value, unit, def, sev, stat, period, threshold, thresholdUnit)
+		checkSamples(ps, path+".samples", f, c.Samples)
 		out = append(out, f)
 	}
 	validate.Unique(ps, s.Path+".logFilters[%d].name", names[len(slugs):], "each filter of a service needs its own name")
@@ -345,5 +346,27 @@ func newFilter(o Options, path, resource, slug, logGroup, pattern, summary, valu
 		Metric: logfilter.MetricSpec{Name: name, Namespace: o.Namespace, Unit: unit,
 			Transformation: logfilter.Transformation{MetricValue: value, DefaultValue: def}},
 		Alarm: a,
+	}
+}
+
+// checkSamples runs the filter over its sample lines. A filter that does not compile
+// is reported by Validate, under the pattern.
+func checkSamples(ps *validate.Problems, path string, f Filter, s Samples) {
+	if len(s.Match)+len(s.NoMatch) == 0 {
+		return
+	}
+	mf, err := f.Compile()
+	if err != nil {
+		return
+	}
+	for i, line := range s.Match {
+		if !mf.Match(line).Matched {
+			ps.Addf(fmt.Sprintf("%s.match[%d]", path, i), "fix the pattern, or move the line to noMatch", "the pattern %s does not count this line", f.Pattern)
+		}
+	}
+	for i, line := range s.NoMatch {
+		if mf.Match(line).Matched {
+			ps.Addf(fmt.Sprintf("%s.noMatch[%d]", path, i), "narrow the pattern, or move the line to match", "the pattern %s counts this line", f.Pattern)
+		}
 	}
 }

@@ -310,3 +310,31 @@ func TestValidateChecksAHandBuiltSetsQueriesAndTrail(t *testing.T) {
 	set.Queries[0].Name = strings.Repeat("q", 255)
 	assert.NoError(t, Validate(set), "255 characters fit")
 }
+
+func TestATeamsSampleLinesAreCheckedBeforeDeploy(t *testing.T) {
+	cfg := api(func(s *Service) {
+		s.Filters = []CustomFilter{{Name: "declined", Pattern: `{ $.event = "payment.declined" }`, Samples: Samples{
+			Match:   []string{`{"event":"payment.declined"}`, `{"event":"payment.refused"}`},
+			NoMatch: []string{`{"event":"payment.accepted"}`, `{"event":"payment.declined","retry":true}`},
+		}}}
+	})
+	_, err := Build(cfg)
+	require.Error(t, err)
+	ps := problems(t, err)
+	require.Len(t, ps, 2, "%v", ps)
+	assert.Equal(t, "services[0].logFilters[0].samples.match[1]", ps[0].Path)
+	assert.Contains(t, ps[0].Message, "does not count this line")
+	assert.Equal(t, "services[0].logFilters[0].samples.noMatch[1]", ps[1].Path)
+	assert.Contains(t, ps[1].Message, "counts this line")
+
+	cfg.Services[0].Filters[0].Samples = Samples{Match: []string{`{"event":"payment.declined"}`}, NoMatch: []string{`{"event":"payment.accepted"}`}}
+	_, err = Build(cfg)
+	assert.NoError(t, err)
+
+	cfg.Services[0].Filters[0].Pattern = `{ $.event = }`
+	_, err = Build(cfg)
+	require.Error(t, err)
+	ps = problems(t, err)
+	require.Len(t, ps, 1, "a pattern that does not parse is reported once, not once per sample: %v", ps)
+	assert.Equal(t, "services[0].logFilters[0].pattern", ps[0].Path)
+}

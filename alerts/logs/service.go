@@ -81,6 +81,18 @@ type CustomFilter struct {
 	// Summary says what is wrong when the alarm fires. Defaults to a sentence naming
 	// the filter.
 	Summary string `json:"summary"`
+	// Samples are log lines the pattern must count and lines it must not: Build
+	// checks them, so that a pattern that stops counting what it was written for
+	// fails before deploy. Defaults to none.
+	Samples Samples `json:"samples"`
+}
+
+// Samples are sample log lines of a filter.
+type Samples struct {
+	// Match are lines the filter must count.
+	Match []string `json:"match"`
+	// NoMatch are lines it must not count.
+	NoMatch []string `json:"noMatch"`
 }
 
 // shipped is a filter vigil ships for a service, before naming.
