@@ -328,8 +328,8 @@ func keepKindOverrides(ps *validate.Problems, e *cw.Estate, kinds AlarmOverrides
 	}
 }
 
-// kindSlugs lists, per kind, every alarm an item of that kind can have: the alarms of
-// one item with every optional part set.
+// kindSlugs lists, per kind, every metric alarm an item of that kind can have: the
+// alarms of one item with every optional part set.
 var kindSlugs = sync.OnceValue(func() map[string][]string {
 	e := cw.Estate{
 		Options: cw.Options{NamePrefix: "vigil", RunbookBaseURL: DefaultRunbookBaseURL, Region: "eu-west-1"},
@@ -349,8 +349,6 @@ var kindSlugs = sync.OnceValue(func() map[string][]string {
 	for _, a := range set.Alarms {
 		out[a.Path] = append(out[a.Path], a.Slug)
 	}
-	for _, c := range set.Composites {
-		out[c.Path] = append(out[c.Path], c.Slug)
-	}
+	// Composites have no overrides: they follow their children.
 	return out
 })

@@ -137,12 +137,14 @@ func TestAlarmOverridesAreCheckedAtTheirConfigKeys(t *testing.T) {
 		"vigil:alarmOverrides": map[string]any{"service": map[string]any{
 			"lb-latency-p99": map[string]any{"evaluationPeriods": 2, "datapointsToAlarm": 3},
 			"lb-latency-p90": map[string]any{"threshold": 1},
+			"service-health": map[string]any{"disabled": true},
 		}},
 	}), nil)
 	require.Error(t, err)
 	got := problemPaths(t, err)
 	assert.Equal(t, []string{
 		"vigil:alarmOverrides.service.lb-latency-p90",
+		"vigil:alarmOverrides.service.service-health",
 		"vigil:services[0].alarmOverrides.ecs-cpu-hihg",
 		"vigil:services[0].alarmOverrides.ecs-memory-high.severity",
 	}, sortedKeys(got))
