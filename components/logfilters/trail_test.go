@@ -196,3 +196,25 @@ func TestTheDeliveryRoleIsForThisTrailAndThisLogGroupOnly(t *testing.T) {
 	assert.Equal(t, []string{logGroupARN + ":log-stream:*"}, d.Statement[0].Resource)
 	assert.Empty(t, d.Statement[0].Condition)
 }
+
+func TestEveryTaggableResourceOfTheTrailIsTagged(t *testing.T) {
+	c, err := deploy(t, args(build(t, true)))
+	require.NoError(t, err)
+	tagged := 0
+	for _, r := range c.Resources() {
+		if !r.Custom || r.Type == alarmType {
+			continue
+		}
+		switch r.Type {
+		case "aws:kms/key:Key", "aws:s3/bucketV2:BucketV2", "aws:cloudwatch/logGroup:LogGroup", "aws:iam/role:Role", "aws:cloudtrail/trail:Trail":
+			tagged++
+			assert.Equal(t, map[string]any{"vigil:stack": "prod", "team": "reservations", "vigil:resource": "cloudtrail"}, in(t, r, "tags"), r.Name)
+		}
+	}
+	assert.Equal(t, 5, tagged)
+	key := named(t, c, "aws:kms/key:Key", "logs-trail-key")
+	assert.Equal(t, "vigil: encrypts the log files and the log group of trail vigil-prod-trail", str(t, key, "description"))
+	role := named(t, c, "aws:iam/role:Role", "logs-trail-role")
+	assert.Equal(t, "vigil: lets trail vigil-prod-trail deliver its events to /vigil/vigil-prod/cloudtrail", str(t, role, "description"))
+	assert.Equal(t, "deliver-to-log-group", str(t, named(t, c, "aws:iam/rolePolicy:RolePolicy", "logs-trail-role-policy"), "name"))
+}
