@@ -291,8 +291,10 @@ type ServiceAlarms struct {
 	// LatencyP95Ms and LatencyP99Ms: response-time percentiles, in milliseconds.
 	LatencyP95Ms int `json:"latencyP95Ms" range:"1,600000"`
 	LatencyP99Ms int `json:"latencyP99Ms" range:"1,600000"`
-	// DownMinutes: how long the service may be down (no healthy target, failed health
-	// check) before the alarm fires.
+	// DownMinutes: how long the service may be down (ServiceDown in Prometheus; no
+	// running task, fewer tasks than desired or no healthy target in CloudWatch)
+	// before the alarm fires. The uptime check's alarm fires after its first failed
+	// minute whatever this says.
 	DownMinutes int `json:"downMinutes" range:"1,60"`
 	// MinRequests: the fewest requests in the rate window for the error-rate alert to
 	// fire, so that one failed request out of one does not page. 0 derives it: the
