@@ -179,3 +179,41 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(out)
 	return out
 }
+
+// Alertmanager publishes to the topics as its task role: a stack where no role may
+// publish is warned that the generated routing reaches nobody (issue 7, item 3).
+func TestAStackWhereNoRoleMayPublishIsWarnedThatItsRoutingReachesNobody(t *testing.T) {
+	warnings := func(cfg map[string]any) []string {
+		env, err := FromValues("vigil", "prod", prodValues(cfg), nil)
+		require.NoError(t, err)
+		require.NoError(t, pulumi.RunErr(func(ctx *pulumi.Context) error {
+			_, err := Deploy(ctx, env)
+			return err
+		}, pulumi.WithMocks("vigil", "prod", mockcloud.New("vigil", "prod", env.AccountID, env.Region))))
+		var out []string
+		for _, w := range env.Warnings {
+			if strings.HasPrefix(w, AlertmanagerPath+": ") {
+				out = append(out, w)
+			}
+		}
+		return out
+	}
+	got := warnings(nil)
+	require.NotEmpty(t, got, "no publisher role: the routing's SNS calls would be refused")
+	assert.Contains(t, strings.Join(got, "\n"), "publish")
+	assert.Empty(t, warnings(map[string]any{"vigil:publisherRoles": []string{"arn:aws:iam::123456789012:role/alertmanager"}}),
+		"a named publisher role makes the path complete")
+}
+
+// p95 may equal p99 (a flat distribution); only a p95 above p99 is refused.
+func TestEqualLatencyPercentilesAreAllowedAndP95AboveP99IsNot(t *testing.T) {
+	svc := func(p95, p99 int) map[string]any {
+		return map[string]any{"vigil:services": []map[string]any{{"name": "api", "healthCheckUrl": "https://api.example.com/health",
+			"alarms": map[string]any{"latencyP95Ms": p95, "latencyP99Ms": p99}}}}
+	}
+	_, err := FromValues("vigil", "prod", prodValues(svc(1500, 1500)), nil)
+	require.NoError(t, err)
+	_, err = FromValues("vigil", "prod", prodValues(svc(1501, 1500)), nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "vigil:services[0].alarms.latencyP95Ms: must not be above latencyP99Ms (1500), got 1501")
+}
