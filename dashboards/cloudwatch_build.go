@@ -144,8 +144,12 @@ func BuildCloudWatch(c CloudWatch) ([]CloudWatchDashboard, error) {
 	for _, s := range c.Estate.Services {
 		overview = append(overview, c.serviceRow(s, byResource[s.Name])...)
 	}
+	services := map[string]bool{}
+	for _, s := range c.Estate.Services {
+		services[s.Name] = true
+	}
 	for _, r := range order {
-		if c.isService(r) {
+		if services[r] {
 			continue
 		}
 		overview = append(overview, c.alarmRow(r, byResource[r])...)
@@ -209,15 +213,6 @@ func (c CloudWatch) alarmsByResource() (map[string]resourceAlarms, []string) {
 		m[a.Resource] = ra
 	}
 	return m, order
-}
-
-func (c CloudWatch) isService(name string) bool {
-	for _, s := range c.Estate.Services {
-		if s.Name == name {
-			return true
-		}
-	}
-	return false
 }
 
 func textWidget(markdown string, width, height int) Widget {

@@ -161,7 +161,12 @@ func validPeriod(p int) bool { return p == 1 || p == 5 || p == 10 || p == 30 || 
 
 // alarmMetrics index the alarms' metrics by metric name and dimension value, to find
 // the alarms of the resource a dashboard's metric is about.
-type alarmMetrics map[string][]alarmMetric
+type alarmMetrics struct {
+	byValue map[string][]alarmMetric
+	// exact holds namespace, name and every dimension of each alarm metric: most
+	// lines of a dashboard are found there at once.
+	exact map[string]bool
+}
 
 type alarmMetric struct {
 	alarm      string
@@ -170,11 +175,12 @@ type alarmMetric struct {
 }
 
 func indexAlarmMetrics(set cloudwatch.Set) alarmMetrics {
-	idx := alarmMetrics{}
+	idx := alarmMetrics{byValue: map[string][]alarmMetric{}, exact: map[string]bool{}}
 	add := func(name, ns, metric string, dims map[string]string) {
+		idx.exact[exactKey(ns, metric, dims)] = true
 		for _, v := range dims {
 			key := metric + "\x00" + v
-			idx[key] = append(idx[key], alarmMetric{alarm: name, namespace: ns, dimensions: dims})
+			idx.byValue[key] = append(idx.byValue[key], alarmMetric{alarm: name, namespace: ns, dimensions: dims})
 		}
 	}
 	for _, a := range set.Alarms {
@@ -194,9 +200,12 @@ func indexAlarmMetrics(set cloudwatch.Set) alarmMetrics {
 // metric as an alarm, in another namespace or with other dimensions: the graph
 // would show another series than the one the alarm judges, or none.
 func (idx alarmMetrics) check(ps *validate.Problems, path string, m MetricLine) {
+	if idx.exact[exactKey(m.Namespace, m.MetricName, m.Dimensions)] {
+		return
+	}
 	var seen []string
 	for _, v := range sortedValues(m.Dimensions) {
-		for _, am := range idx[m.MetricName+"\x00"+v] {
+		for _, am := range idx.byValue[m.MetricName+"\x00"+v] {
 			if am.namespace == m.Namespace && sameDims(am.dimensions, m.Dimensions) {
 				return // agrees with an alarm of the resource
 			}
@@ -210,7 +219,7 @@ func (idx alarmMetrics) check(ps *validate.Problems, path string, m MetricLine) 
 	}
 	if len(seen) > 0 {
 		sort.Strings(seen)
-		am := idx[m.MetricName+"\x00"+sortedValues(m.Dimensions)[0]]
+		am := idx.byValue[m.MetricName+"\x00"+sortedValues(m.Dimensions)[0]]
 		want := m.Dimensions
 		if len(am) > 0 {
 			want = am[0].dimensions
@@ -246,4 +255,8 @@ func dimsWords(m map[string]string) string {
 		parts = append(parts, k+"="+m[k])
 	}
 	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+func exactKey(ns, metric string, dims map[string]string) string {
+	return ns + "\x00" + metric + "\x00" + dimsWords(dims)
 }

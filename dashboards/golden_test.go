@@ -35,6 +35,9 @@ func TestGrafanaDashboardsOfTheSampleStackMatchTheirGoldenFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := ValidateGrafana(Datasources{}, ds...); err != nil {
+		t.Fatalf("the built dashboards fail the strict checks: %v", err)
+	}
 	var names []string
 	for _, d := range ds {
 		names = append(names, d.Name)

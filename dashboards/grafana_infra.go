@@ -37,21 +37,24 @@ func (g Grafana) cwExpression(ref, id, expr, label string) cog.Builder[variants.
 	return gcw.NewMetricsQueryOrLogsQueryOrAnnotationQueryBuilder().MetricsQuery(q)
 }
 
-// alarmOf finds the alarm of a kind on a resource.
-func alarmOf(set cloudwatch.Set, resource, slug string) (cloudwatch.Alarm, bool) {
+// alarmIndex finds the alarm of a kind on a resource.
+type alarmIndex map[[2]string]cloudwatch.Alarm
+
+func indexAlarms(set cloudwatch.Set) alarmIndex {
+	idx := make(alarmIndex, len(set.Alarms))
 	for _, a := range set.Alarms {
-		if a.Resource == resource && a.Slug == slug {
-			return a, true
+		if _, dup := idx[[2]string{a.Resource, a.Slug}]; !dup {
+			idx[[2]string{a.Resource, a.Slug}] = a
 		}
 	}
-	return cloudwatch.Alarm{}, false
+	return idx
 }
 
 // alarmPanel is a panel that draws an alarm's metric, or the expression it
 // compares, with the alarm's threshold as a red line. It returns false when the
 // resource has no such alarm (it was left out by an override).
-func (g Grafana) alarmPanel(l *layout, resource, slug, title, unit string, scale float64, span uint32) (*timeseries.PanelBuilder, bool) {
-	a, ok := alarmOf(g.Alarms, resource, slug)
+func (g Grafana) alarmPanel(l *layout, idx alarmIndex, resource, slug, title, unit string, scale float64, span uint32) (*timeseries.PanelBuilder, bool) {
+	a, ok := idx[[2]string{resource, slug}]
 	if !ok {
 		return nil, false
 	}
@@ -90,6 +93,7 @@ func (g Grafana) alarmPanel(l *layout, resource, slug, title, unit string, scale
 // as the alarms.
 func (g Grafana) infrastructure() *dashboard.DashboardBuilder {
 	l := &layout{g: g}
+	idx := indexAlarms(g.Alarms)
 	b := g.newDashboard("infrastructure", "Infrastructure",
 		"ECS tasks, container CPU and memory, load balancers, RDS, ElastiCache and SQS from CloudWatch, with the thresholds of their alarms.")
 	type kind struct {
@@ -99,7 +103,7 @@ func (g Grafana) infrastructure() *dashboard.DashboardBuilder {
 	section := func(resource, title string, kinds []kind) {
 		var panels []*timeseries.PanelBuilder
 		for _, k := range kinds {
-			if p, ok := g.alarmPanel(l, resource, k.slug, k.title, k.unit, k.scale, 0); ok {
+			if p, ok := g.alarmPanel(l, idx, resource, k.slug, k.title, k.unit, k.scale, 0); ok {
 				panels = append(panels, p)
 			}
 		}
