@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -160,6 +161,9 @@ func (a *app) logsTest(f *logsTestFlags) error {
 // compilePattern parses a --pattern and its --value. A pattern that does not parse
 // is reported with its column and what was expected there.
 func compilePattern(pattern, value string) (namedFilter, error) {
+	if n := utf8.RuneCountInString(pattern); n > logfilter.MaxPatternLength {
+		return namedFilter{}, fmt.Errorf("invalid filter pattern: it has %d characters, and CloudWatch Logs takes at most %d", n, logfilter.MaxPatternLength)
+	}
 	p, err := logfilter.Parse(pattern)
 	if err != nil {
 		return namedFilter{}, fmt.Errorf("invalid filter pattern: %w", err)

@@ -98,6 +98,17 @@ func TestAnInvalidPatternExits1WithTheColumnAndWhatWasExpected(t *testing.T) {
 	assert.Empty(t, out, "no event is tested")
 	assert.Equal(t, "vigil logs test: invalid filter pattern: column 15: expected a number after >, got \"fast\"\n", errOut)
 
+	long := `"` + strings.Repeat("é", 1023) + `"`
+	code, _, errOut = runLogs(t, "x\n", "test", "--pattern", long)
+	assert.Equal(t, exitFailed, code)
+	assert.Contains(t, errOut, "it has 1025 characters, and CloudWatch Logs takes at most 1024")
+	code, _, _ = runLogs(t, "x\n", "test", "--pattern", `"`+strings.Repeat("é", 1022)+`"`)
+	assert.Equal(t, exitOK, code, "1024 characters (not bytes) are fine")
+
+	code, _, errOut = runLogs(t, "x\n", "test", "--pattern", "%a% %b% %c%")
+	assert.Equal(t, exitFailed, code)
+	assert.Contains(t, errOut, "column 9: a filter pattern may hold at most 2 regular expressions")
+
 	code, _, errOut = runLogs(t, "x\n", "test", "--pattern", `{ $.a = 1 }`, "--value", "$.b")
 	assert.Equal(t, exitFailed, code)
 	assert.Contains(t, errOut, "invalid --value")
