@@ -35,7 +35,7 @@ func TestGrafanaDashboardsOfTheSampleStackMatchTheirGoldenFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := ValidateGrafana(Datasources{}, ds...); err != nil {
+	if err := ValidateGrafana(Datasources{}, sampleSet(t), ds...); err != nil {
 		t.Fatalf("the built dashboards fail the strict checks: %v", err)
 	}
 	var names []string

@@ -142,6 +142,9 @@ func BuildGrafana(g Grafana) ([]GrafanaDashboard, error) {
 	if err := ps.Err("Grafana dashboards"); err != nil {
 		return nil, err
 	}
+	if err := slo.Validate(g.SLOs, func(i int) string { return fmt.Sprintf("SLOs[%d]", i) }); err != nil {
+		return nil, err
+	}
 	builders := []struct {
 		name string
 		b    *dashboard.DashboardBuilder
@@ -189,7 +192,7 @@ func BuildGrafana(g Grafana) ([]GrafanaDashboard, error) {
 	if err := ps.Err("Grafana dashboards"); err != nil {
 		return nil, err
 	}
-	if err := validateGrafana(g.Datasources, false, out); err != nil {
+	if err := validateGrafana(g.Datasources, g.Alarms, false, out); err != nil {
 		return nil, err
 	}
 	return out, nil

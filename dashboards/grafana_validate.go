@@ -19,6 +19,7 @@ import (
 	"github.com/grafana/grafana-foundation-sdk/go/testdata"
 	"github.com/prometheus/prometheus/promql/parser"
 
+	"github.com/vigilops/vigil/alerts/cloudwatch"
 	"github.com/vigilops/vigil/validate"
 )
 
@@ -63,11 +64,12 @@ func keepValue[T any](strict, lenient func([]byte) (T, error)) func([]byte) (T, 
 	}
 }
 
-// ParseGrafana reads a dashboard model, such as a team's JSON file, with the
-// foundation SDK's strict unmarshalling (unknown fields and wrong types are refused)
-// and checks it as ValidateGrafana does. name is the file's short name; the UID is
-// the model's own and is required.
-func ParseGrafana(name string, raw []byte, known Datasources) (GrafanaDashboard, error) {
+// ParseGrafana reads a dashboard model, such as a team's JSON file listed in the
+// stack's config, with the foundation SDK's strict unmarshalling (unknown fields
+// and wrong types are refused). name is the file's short name; the UID is the
+// model's own and is required. Pass the result to ValidateGrafana with vigil's
+// dashboards, so that both are checked the same way.
+func ParseGrafana(name string, raw []byte) (GrafanaDashboard, error) {
 	d, err := strictDashboard(raw)
 	if err != nil {
 		return GrafanaDashboard{}, fmt.Errorf("dashboard %s: %w", name, err)
@@ -81,8 +83,28 @@ func ParseGrafana(name string, raw []byte, known Datasources) (GrafanaDashboard,
 	if err := ps.Err("dashboard " + name); err != nil {
 		return GrafanaDashboard{}, err
 	}
-	out := GrafanaDashboard{UID: *d.Uid, Name: name, File: name + ".json", Dashboard: d, JSON: raw}
-	return out, ValidateGrafana(known, out)
+	return GrafanaDashboard{UID: *d.Uid, Name: name, File: name + ".json", Dashboard: d, JSON: raw}, nil
+}
+
+// FromBuilder builds a team's dashboard made with the foundation SDK's builders in
+// Go, as vigil builds its own. Pass the result to ValidateGrafana with the others.
+func FromBuilder(name string, b *dashboard.DashboardBuilder) (GrafanaDashboard, error) {
+	d, err := b.Build()
+	if err != nil {
+		return GrafanaDashboard{}, fmt.Errorf("dashboard %s: %w", name, err)
+	}
+	raw, err := json.MarshalIndent(d, "", "  ")
+	if err != nil {
+		return GrafanaDashboard{}, fmt.Errorf("dashboard %s: %w", name, err)
+	}
+	uid := ""
+	if d.Uid != nil {
+		uid = *d.Uid
+	}
+	if uid == "" {
+		return GrafanaDashboard{}, fmt.Errorf("dashboard %s: set a stable uid with Uid(dashboards.UID(environment, %q))", name, name)
+	}
+	return GrafanaDashboard{UID: uid, Name: name, File: name + ".json", Dashboard: d, JSON: append(raw, '\n')}, nil
 }
 
 // strictDashboard decodes raw with the foundation SDK's UnmarshalJSONStrict, which
@@ -153,17 +175,20 @@ func appendErrs(errs cog.BuildErrors, path string, err error) cog.BuildErrors {
 // through the foundation SDK's strict unmarshalling unchanged, panel ids are unique,
 // every grid position fits the 24 columns and no two panels overlap, every data
 // source a panel or query names is one of known (or a $variable of the dashboard),
-// and every PromQL expression parses with Grafana's variables replaced. It returns
-// one error listing every problem, each under "<dashboard name>.panels[i]...".
-func ValidateGrafana(known Datasources, dashboards ...GrafanaDashboard) error {
-	return validateGrafana(known, true, dashboards)
+// every PromQL expression parses with Grafana's variables replaced, and every
+// CloudWatch metric of a resource an alarm of alarms watches is queried in the
+// alarm's namespace with the alarm's dimensions. It returns one error listing every
+// problem, each under "<dashboard name>.panels[i]...".
+func ValidateGrafana(known Datasources, alarms cloudwatch.Set, dashboards ...GrafanaDashboard) error {
+	return validateGrafana(known, alarms, true, dashboards)
 }
 
 // validateGrafana is ValidateGrafana, with the strict round-trip only when strict:
 // it is the costly part, and BuildGrafana's dashboards come from the SDK's own
 // builders (the golden tests hold them to it).
-func validateGrafana(known Datasources, strict bool, dashboards []GrafanaDashboard) error {
+func validateGrafana(known Datasources, alarms cloudwatch.Set, strict bool, dashboards []GrafanaDashboard) error {
 	known = known.withDefaults()
+	idx := indexAlarmMetrics(alarms)
 	var ps validate.Problems
 	uids := map[string]string{}
 	for _, d := range dashboards {
@@ -171,7 +196,7 @@ func validateGrafana(known Datasources, strict bool, dashboards []GrafanaDashboa
 			ps.Addf(d.Name+".uid", "UID derives it from the environment and the name", "%q is also the uid of %s", d.UID, prev)
 		}
 		uids[d.UID] = d.Name
-		checkGrafanaJSON(&ps, d.Name, d.JSON, known, strict)
+		checkGrafanaJSON(&ps, d.Name, d.JSON, known, idx, strict)
 	}
 	return ps.Err("Grafana dashboards")
 }
@@ -205,7 +230,7 @@ type gModel struct {
 	} `json:"templating"`
 }
 
-func checkGrafanaJSON(ps *validate.Problems, name string, raw []byte, known Datasources, strict bool) {
+func checkGrafanaJSON(ps *validate.Problems, name string, raw []byte, known Datasources, idx alarmMetrics, strict bool) {
 	if strict {
 		d, err := strictDashboard(raw)
 		if err != nil {
@@ -235,7 +260,7 @@ func checkGrafanaJSON(ps *validate.Problems, name string, raw []byte, known Data
 	var top []placed
 	for i, p := range m.Panels {
 		path := fmt.Sprintf("%s.panels[%d]", name, i)
-		checkPanel(ps, path, p, known, vars, ids)
+		checkPanel(ps, path, p, known, idx, vars, ids)
 		if p.GridPos != nil {
 			top = append(top, placed{path, *p.GridPos})
 		}
@@ -243,7 +268,7 @@ func checkGrafanaJSON(ps *validate.Problems, name string, raw []byte, known Data
 			var inner []placed
 			for j, q := range p.Panels {
 				qp := fmt.Sprintf("%s.panels[%d]", path, j)
-				checkPanel(ps, qp, q, known, vars, ids)
+				checkPanel(ps, qp, q, known, idx, vars, ids)
 				if q.GridPos != nil {
 					inner = append(inner, placed{qp, *q.GridPos})
 				}
@@ -281,7 +306,7 @@ func checkOverlaps(ps *validate.Problems, ps2 []placed) {
 	}
 }
 
-func checkPanel(ps *validate.Problems, path string, p gPanel, known Datasources, vars map[string]string, ids map[int64]string) {
+func checkPanel(ps *validate.Problems, path string, p gPanel, known Datasources, idx alarmMetrics, vars map[string]string, ids map[int64]string) {
 	if p.ID == nil {
 		ps.Add(path+".id", "is missing", "give every panel a unique id: links and alerts refer to it")
 	} else {
@@ -312,6 +337,11 @@ func checkPanel(ps *validate.Problems, path string, p gPanel, known Datasources,
 			checkDatasource(ps, tp+".datasource", dsType, dsUID, known, vars)
 		} else if p.Datasource != nil {
 			dsType = p.Datasource.Type
+		}
+		if dsType == CloudWatchType {
+			if m, ok := cloudwatchTarget(t); ok {
+				idx.check(ps, tp, m)
+			}
 		}
 		if expr, ok := t["expr"].(string); ok && (dsType == PrometheusType || dsType == "") {
 			if _, err := parser.ParseExpr(substituteVariables(expr)); err != nil {
@@ -352,4 +382,27 @@ var (
 func substituteVariables(expr string) string {
 	expr = grafanaRange.ReplaceAllString(expr, "5m")
 	return grafanaVariable.ReplaceAllString(expr, "var")
+}
+
+// cloudwatchTarget reads the metric of a Grafana CloudWatch query; false for an
+// expression or a query without a metric.
+func cloudwatchTarget(t map[string]any) (MetricLine, bool) {
+	ns, _ := t["namespace"].(string)
+	name, _ := t["metricName"].(string)
+	if ns == "" || name == "" {
+		return MetricLine{}, false
+	}
+	m := MetricLine{Namespace: ns, MetricName: name, Dimensions: map[string]string{}}
+	dims, _ := t["dimensions"].(map[string]any)
+	for k, v := range dims {
+		switch v := v.(type) {
+		case string:
+			m.Dimensions[k] = v
+		case []any:
+			if len(v) == 1 {
+				m.Dimensions[k], _ = v[0].(string)
+			}
+		}
+	}
+	return m, true
 }

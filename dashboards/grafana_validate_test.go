@@ -73,7 +73,7 @@ func TestValidateGrafanaFindsEachProblem(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			err = ValidateGrafana(Datasources{}, GrafanaDashboard{UID: "prod-overview", Name: "overview", JSON: raw})
+			err = ValidateGrafana(Datasources{}, sampleSet(t), GrafanaDashboard{UID: "prod-overview", Name: "overview", JSON: raw})
 			switch {
 			case tt.want == "" && err != nil:
 				t.Fatalf("want no problem, got %v", err)
@@ -93,7 +93,7 @@ func TestTwoDashboardsWithOneUIDAreRefused(t *testing.T) {
 	}
 	b := ds[1]
 	b.UID = ds[0].UID
-	err = ValidateGrafana(Datasources{}, ds[0], b)
+	err = ValidateGrafana(Datasources{}, sampleSet(t), ds[0], b)
 	if err == nil || !strings.Contains(err.Error(), `http.uid: "prod-overview" is also the uid of overview`) {
 		t.Fatalf("got %v", err)
 	}

@@ -42,7 +42,7 @@ func sampleSLOs() []slo.SLO {
 		{Service: "api", Name: "availability", Objective: 99.9,
 			SLI:      slo.RatioSLI(`http_requests_total{service="api",code=~"5.."}`, `http_requests_total{service="api"}`, false),
 			Alerting: slo.Alerting{RunbookURL: runbooks + "#errorbudgetburn"}},
-		{Service: "api", Name: "latency", Objective: 99, Period: 7 * 24 * time.Hour,
+		{Service: "api", Name: "latency", Objective: 99,
 			SLI:      slo.LatencySLI("http_request_duration_seconds_bucket", `service="api"`, 500*time.Millisecond),
 			Alerting: slo.Alerting{RunbookURL: runbooks + "#errorbudgetburn"}},
 	}
