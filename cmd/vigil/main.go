@@ -4,8 +4,8 @@
 // no Pulumi CLI, no passphrase. `vigil slo report` measures the stack's SLO alerts.
 //
 // The command line is built on spf13/cobra. Each command lives in its own file
-// (plan_cmd.go, slo_cmd.go) as a constructor listed in commands below: adding one is
-// a new file and a line there.
+// (plan_cmd.go, slo_cmd.go), whose init function registers its constructor: adding
+// a command is adding a file.
 package main
 
 import (
@@ -45,11 +45,15 @@ Exit status: 0 when done, 1 when the config is invalid or the command failed,
 2 on a usage error.`
 )
 
-// commands are the constructors of vigil's commands, in the order help lists them.
-var commands = []func(*app) *cobra.Command{
-	newPlanCommand,
-	newSLOCommand,
-}
+// commands are the constructors of vigil's top-level commands; help lists them
+// sorted by name.
+var commands []func(*app) *cobra.Command
+
+// register adds a top-level command. Each command's file registers its own from an
+// init function, so that adding a command is adding one file:
+//
+//	func init() { register(newPlanCommand) }
+func register(c func(*app) *cobra.Command) { commands = append(commands, c) }
 
 // app is what every command shares: where it prints.
 type app struct {
@@ -122,9 +126,10 @@ func failed(err error) error {
 
 var unknownCommandRe = regexp.MustCompile(`^unknown command "([^"]*)" for "([^"]*)"`)
 
-// usageError rewrites cobra's errors into one line that names the mistake.
+// usageError rewrites cobra's errors into one line that names the mistake; an error
+// of several lines is joined into one.
 func usageError(cmd *cobra.Command, err error) error {
-	msg := strings.SplitN(err.Error(), "\n", 2)[0]
+	msg := strings.Join(strings.Fields(err.Error()), " ")
 	if m := unknownCommandRe.FindStringSubmatch(msg); m != nil {
 		parent := cmd
 		if found, _, ferr := cmd.Root().Find(strings.Fields(m[2])[1:]); ferr == nil {

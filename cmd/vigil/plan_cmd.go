@@ -8,6 +8,8 @@ import (
 	"github.com/spf13/cobra"
 )
 
+func init() { register(newPlanCommand) }
+
 func newPlanCommand(a *app) *cobra.Command {
 	var f stackFlags
 	cmd := &cobra.Command{

@@ -8,6 +8,8 @@ import (
 	"github.com/spf13/cobra"
 )
 
+func init() { register(newSLOCommand) }
+
 // newSLOCommand is `vigil slo`, the group of the SLO commands.
 func newSLOCommand(a *app) *cobra.Command {
 	cmd := &cobra.Command{
