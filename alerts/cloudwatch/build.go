@@ -177,19 +177,36 @@ func mergeTags(maps ...map[string]string) map[string]string {
 	return out
 }
 
-// Describe writes an alarm's description: its summary, its condition in words, how
-// missing data counts, and its runbook link.
+// Describe writes an alarm's description. Its first line is for people: the summary,
+// the condition in words and how missing data counts. The lines after it are for the
+// notifier (notifier/message reads "key: value" lines, keys in any case):
+//
+//	service: <Service>          when the alarm belongs to a service
+//	environment: <vigil:stack>  when the alarm has that tag (the stack's name)
+//	Runbook: <RunbookURL>       when the alarm has a runbook
+//
+// The whole fits CloudWatch's MaxDescriptionLength: when it would not, the first line
+// is cut short (ending in "…"), never the lines the notifier reads.
 func Describe(a Alarm) string {
-	var b strings.Builder
-	b.WriteString(a.Summary)
-	b.WriteString(" Fires when ")
-	b.WriteString(Condition(a))
-	b.WriteString(".")
-	if a.RunbookURL != "" {
-		b.WriteString(" Runbook: ")
-		b.WriteString(a.RunbookURL)
+	var first strings.Builder
+	first.WriteString(a.Summary)
+	first.WriteString(" Fires when ")
+	first.WriteString(Condition(a))
+	first.WriteString(".")
+	var keys strings.Builder
+	line := func(k, v string) {
+		if v != "" {
+			keys.WriteString("\n" + k + ": " + v)
+		}
 	}
-	return b.String()
+	line("service", a.Service)
+	line("environment", a.Tags["vigil:stack"])
+	line("Runbook", a.RunbookURL)
+	head := []rune(strings.TrimSpace(first.String()))
+	if room := MaxDescriptionLength - len([]rune(keys.String())); len(head) > room && room > 0 {
+		head = append(head[:room-1], '…')
+	}
+	return string(head) + keys.String()
 }
 
 // Condition says in words when the alarm fires, e.g. "Average CPUUtilization is
