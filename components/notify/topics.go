@@ -70,6 +70,9 @@ type TopicsArgs struct {
 	// KeyDeletionWindowDays is how long a deleted key stays recoverable, 7 to 30.
 	// Zero means 30.
 	KeyDeletionWindowDays int
+	// Key says what else the key encrypts, such as NotifierKeyUse(NamePrefix) for the
+	// notifier of NewNotifier. Defaults to the topics alone.
+	Key KeyUse
 	// Tags are set on every resource that takes tags. Defaults to none.
 	Tags map[string]string
 }
@@ -86,6 +89,7 @@ type Topics struct {
 	Topic map[alerts.Severity]*sns.Topic
 
 	prefix, region, account string
+	keyUse                  KeyUse
 	namedRoles              []string
 	pages                   map[alerts.Severity]bool
 	mu                      sync.Mutex
@@ -139,6 +143,7 @@ func (a *TopicsArgs) Validate() error {
 	if a.KeyDeletionWindowDays != 0 {
 		validate.IntRange(&ps, "KeyDeletionWindowDays", a.KeyDeletionWindowDays, 7, 30, "KMS keeps a deleted key 7 to 30 days; 0 means 30")
 	}
+	a.Key.check(&ps, "Key")
 	validate.Tags(&ps, "Tags", a.Tags)
 	return ps.Err("notify.TopicsArgs")
 }
@@ -187,6 +192,7 @@ func NewTopics(ctx *pulumi.Context, name string, args *TopicsArgs, opts ...pulum
 		prefix:     args.NamePrefix,
 		region:     args.Region,
 		account:    args.AccountID,
+		keyUse:     args.Key,
 		namedRoles: append([]string(nil), args.PublisherRoleARNs...),
 		pages:      pagesBySeverity(args.Subscribers),
 	}
@@ -205,7 +211,7 @@ func NewTopics(ctx *pulumi.Context, name string, args *TopicsArgs, opts ...pulum
 		Description:          pulumi.Sprintf("vigil: encrypts the %s notification topics", args.NamePrefix),
 		EnableKeyRotation:    pulumi.Bool(true),
 		DeletionWindowInDays: pulumi.Int(deletionWindow),
-		Policy:               pulumi.String(KeyPolicy(partition, args.AccountID, args.Region, args.PublisherRoleARNs).JSON()),
+		Policy:               pulumi.String(KeyPolicyFor(partition, args.AccountID, args.Region, args.PublisherRoleARNs, args.Key).JSON()),
 		Tags:                 tags,
 	}, parent)
 	if err != nil {

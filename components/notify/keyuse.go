@@ -1,0 +1,144 @@
+package notify
+
+import (
+	"fmt"
+
+	"github.com/vigilops/vigil/components/iampolicy"
+	"github.com/vigilops/vigil/validate"
+)
+
+// KeyUse says what, besides the topics, the topics' key encrypts: vigil has one
+// customer-managed key per stack and region, and the notifier (NewNotifier) keeps its
+// webhook secrets, its dead-letter queue and its log group under it. The zero value
+// adds nothing to the key policy.
+type KeyUse struct {
+	// LogGroups are the names of the log groups CloudWatch Logs may encrypt with the
+	// key, such as /aws/lambda/vigil-prod-notifier. Each becomes the encryption
+	// context a statement for logs.<region>.amazonaws.com is conditioned on, as AWS
+	// documents it, so the key encrypts those log groups and no other. Defaults to
+	// none.
+	LogGroups []string
+	// SecretsManager lets this account's principals use the key through Secrets
+	// Manager in the region (kms:ViaService), for secrets encrypted with it: who may
+	// read which secret is still decided by identity policies. Defaults to false.
+	SecretsManager bool
+	// SQS lets this account's principals use the key through SQS in the region, for
+	// queues encrypted with it, likewise. Defaults to false.
+	SQS bool
+}
+
+// NotifierKeyUse is the KeyUse that NewNotifier needs of the topics of prefix: its log
+// group, its webhook secrets and its dead-letter queue.
+func NotifierKeyUse(prefix string) KeyUse {
+	return KeyUse{LogGroups: []string{NotifierLogGroupName(prefix)}, SecretsManager: true, SQS: true}
+}
+
+func (k KeyUse) check(ps *validate.Problems, path string) {
+	for i, g := range k.LogGroups {
+		validate.LogGroupName(ps, fmt.Sprintf("%s.LogGroups[%d]", path, i), g)
+	}
+	validate.Unique(ps, path+".LogGroups[%d]", k.LogGroups, "each log group needs one statement only")
+}
+
+// covers says whether k allows everything need does.
+func (k KeyUse) covers(need KeyUse) bool {
+	if need.SecretsManager && !k.SecretsManager || need.SQS && !k.SQS {
+		return false
+	}
+	for _, want := range need.LogGroups {
+		found := false
+		for _, g := range k.LogGroups {
+			found = found || g == want
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// logsKeyActions are what CloudWatch Logs needs of a key that encrypts a log group.
+// AWS documents them as kms:Encrypt*, kms:Decrypt*, kms:ReEncrypt*,
+// kms:GenerateDataKey* and kms:Describe* (CloudWatch Logs User Guide, "Encrypt log
+// data in CloudWatch Logs using AWS KMS"); they are written out here, one by one, but
+// for the documented kms:GenerateDataKey*.
+var logsKeyActions = []string{
+	"kms:Decrypt",
+	"kms:DescribeKey",
+	"kms:Encrypt",
+	"kms:GenerateDataKey*",
+	"kms:ReEncryptFrom",
+	"kms:ReEncryptTo",
+}
+
+// dataKeyActions are what a principal needs of the key of a Secrets Manager secret or
+// an SQS queue it writes to (reading needs kms:Decrypt only).
+var dataKeyActions = []string{"kms:Decrypt", "kms:GenerateDataKey"}
+
+// serviceHost is the endpoint name of an AWS service in a region, the value of
+// kms:ViaService and of regional service principals: it ends in amazonaws.com.cn in
+// the China partition.
+func serviceHost(service, region string) string {
+	suffix := "amazonaws.com"
+	if iampolicy.Partition(region) == "aws-cn" {
+		suffix = "amazonaws.com.cn"
+	}
+	return service + "." + region + "." + suffix
+}
+
+// LogGroupARN is the ARN of a log group by name, without the trailing :* (the form
+// of the kms:EncryptionContext:aws:logs:arn condition).
+func LogGroupARN(partition, region, account, name string) string {
+	return fmt.Sprintf("arn:%s:logs:%s:%s:log-group:%s", partition, region, account, name)
+}
+
+// KeyPolicyFor is KeyPolicy with the statements of use appended:
+//   - CloudWatchLogsEncryptsLogGroups, when use has LogGroups: logs.<region> may use
+//     the key with logsKeyActions, only for those log groups (ArnEquals on
+//     kms:EncryptionContext:aws:logs:arn, as AWS documents).
+//   - AccountPrincipalsUseKeyThroughSecretsManager and
+//     AccountPrincipalsUseKeyThroughSQS, when asked: the account's principals may use
+//     the key with dataKeyActions through that service in the region
+//     (kms:ViaService, kms:CallerAccount), when their identity policy allows it.
+func KeyPolicyFor(partition, account, region string, publisherRoles []string, use KeyUse) iampolicy.Document {
+	doc := KeyPolicy(partition, account, region, publisherRoles)
+	root := fmt.Sprintf("arn:%s:iam::%s:root", partition, account)
+	if len(use.LogGroups) > 0 {
+		var arns []string
+		for _, g := range use.LogGroups {
+			arns = append(arns, LogGroupARN(partition, region, account, g))
+		}
+		doc.Statement = append(doc.Statement, iampolicy.Statement{
+			Sid:       "CloudWatchLogsEncryptsLogGroups",
+			Effect:    iampolicy.Allow,
+			Principal: &iampolicy.Principal{Service: []string{serviceHost("logs", region)}},
+			Action:    logsKeyActions,
+			Resource:  []string{"*"},
+			Condition: map[string]map[string][]string{
+				"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": arns},
+			},
+		})
+	}
+	through := func(sid, service string) iampolicy.Statement {
+		return iampolicy.Statement{
+			Sid:       sid,
+			Effect:    iampolicy.Allow,
+			Principal: &iampolicy.Principal{AWS: []string{root}},
+			Action:    dataKeyActions,
+			Resource:  []string{"*"},
+			Condition: map[string]map[string][]string{
+				"StringEquals": {
+					"kms:CallerAccount": {account},
+					"kms:ViaService":    {serviceHost(service, region)},
+				},
+			},
+		}
+	}
+	if use.SecretsManager {
+		doc.Statement = append(doc.Statement, through("AccountPrincipalsUseKeyThroughSecretsManager", "secretsmanager"))
+	}
+	if use.SQS {
+		doc.Statement = append(doc.Statement, through("AccountPrincipalsUseKeyThroughSQS", "sqs"))
+	}
+	return doc
+}
