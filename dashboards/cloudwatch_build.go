@@ -399,12 +399,14 @@ func (c CloudWatch) detail(resource string, ra resourceAlarms) []section {
 		g.place(w)
 	}
 	out := []section{head}
-	graphs := section{}
-	gg := grid{s: &graphs}
-	for _, a := range ra.alarms {
-		gg.place(c.alarmGraph(a, a.Slug+" ("+string(a.Severity)+")", 8))
-	}
-	if len(graphs.widgets) > 0 {
+	// A line of three graphs is a section of its own, so that a resource with more
+	// alarms than a dashboard holds still splits between lines.
+	for _, line := range chunks(ra.alarms, 3) {
+		graphs := section{}
+		gg := grid{s: &graphs}
+		for _, a := range line {
+			gg.place(c.alarmGraph(a, a.Slug+" ("+string(a.Severity)+")", 8))
+		}
 		out = append(out, graphs)
 	}
 	return out

@@ -102,6 +102,9 @@ func or(v, d string) string {
 
 func (g Grafana) check(ps *validate.Problems) {
 	validate.Name(ps, "Environment", g.Environment, 63)
+	for i, e := range g.Environments {
+		validate.Name(ps, fmt.Sprintf("Environments[%d]", i), e, 63)
+	}
 	checkRunbookBase(ps, "RunbookBaseURL", g.RunbookBaseURL)
 	seen := map[string]bool{}
 	for i, s := range g.Services {

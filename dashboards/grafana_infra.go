@@ -53,7 +53,7 @@ func indexAlarms(set cloudwatch.Set) alarmIndex {
 // alarmPanel is a panel that draws an alarm's metric, or the expression it
 // compares, with the alarm's threshold as a red line. It returns false when the
 // resource has no such alarm (it was left out by an override).
-func (g Grafana) alarmPanel(l *layout, idx alarmIndex, resource, slug, title, unit string, scale float64, span uint32) (*timeseries.PanelBuilder, bool) {
+func (g Grafana) alarmPanel(l *layout, idx alarmIndex, resource, slug, title, unit string) (*timeseries.PanelBuilder, bool) {
 	a, ok := idx[[2]string{resource, slug}]
 	if !ok {
 		return nil, false
@@ -78,11 +78,11 @@ func (g Grafana) alarmPanel(l *layout, idx alarmIndex, resource, slug, title, un
 		ref++
 	}
 	p := panel{
-		title: title, ds: g.cloudwatchDS(), span: span, height: 7, unit: unit, runbook: a.Slug, targets: qs,
+		title: title, ds: g.cloudwatchDS(), height: 7, unit: unit, runbook: a.Slug, targets: qs,
 		description: fmt.Sprintf("%s The red line is the threshold of alarm %s: %s.", a.Summary, a.Name, cloudwatch.Condition(a)),
 	}
 	if a.ThresholdMetricID == "" {
-		p.thresholds = []step{{a.Threshold * scale, "red"}}
+		p.thresholds = []step{{a.Threshold, "red"}}
 	}
 	return configure(l, newTimeseries(), p).
 		ThresholdsStyle(common.NewGraphThresholdsStyleConfigBuilder().Mode(common.GraphThresholdsStyleModeLine)), true
@@ -96,14 +96,11 @@ func (g Grafana) infrastructure() *dashboard.DashboardBuilder {
 	idx := indexAlarms(g.Alarms)
 	b := g.newDashboard("infrastructure", "Infrastructure",
 		"ECS tasks, container CPU and memory, load balancers, RDS, ElastiCache and SQS from CloudWatch, with the thresholds of their alarms.")
-	type kind struct {
-		slug, title, unit string
-		scale             float64
-	}
+	type kind struct{ slug, title, unit string }
 	section := func(resource, title string, kinds []kind) {
 		var panels []*timeseries.PanelBuilder
 		for _, k := range kinds {
-			if p, ok := g.alarmPanel(l, idx, resource, k.slug, k.title, k.unit, k.scale, 0); ok {
+			if p, ok := g.alarmPanel(l, idx, resource, k.slug, k.title, k.unit); ok {
 				panels = append(panels, p)
 			}
 		}
@@ -119,42 +116,42 @@ func (g Grafana) infrastructure() *dashboard.DashboardBuilder {
 	}
 	for _, s := range g.Estate.Services {
 		section(s.Name, "Service "+s.Name, []kind{
-			{"ecs-tasks-below-desired", "Tasks missing", "short", 1},
-			{"ecs-no-running-tasks", "Running tasks", "short", 1},
-			{"ecs-cpu-high", "CPU, % of reserved", "percent", 1},
-			{"ecs-memory-high", "Memory, % of reserved", "percent", 1},
-			{"lb-target-5xx-rate", "Target 5xx, % of requests", "percent", 1},
-			{"lb-elb-5xx", "Load balancer 5xx", "short", 1},
-			{"lb-latency-p95", "Response time p95", "s", 1},
-			{"lb-latency-p99", "Response time p99", "s", 1},
-			{"lb-unhealthy-hosts", "Unhealthy targets", "short", 1},
-			{"lb-no-healthy-host", "Healthy targets", "short", 1},
+			{"ecs-tasks-below-desired", "Tasks missing", "short"},
+			{"ecs-no-running-tasks", "Running tasks", "short"},
+			{"ecs-cpu-high", "CPU, % of reserved", "percent"},
+			{"ecs-memory-high", "Memory, % of reserved", "percent"},
+			{"lb-target-5xx-rate", "Target 5xx, % of requests", "percent"},
+			{"lb-elb-5xx", "Load balancer 5xx", "short"},
+			{"lb-latency-p95", "Response time p95", "s"},
+			{"lb-latency-p99", "Response time p99", "s"},
+			{"lb-unhealthy-hosts", "Unhealthy targets", "short"},
+			{"lb-no-healthy-host", "Healthy targets", "short"},
 		})
 	}
 	for _, d := range g.Estate.Databases {
 		section(d.Name, "Database "+d.Name, []kind{
-			{"rds-cpu-high", "CPU", "percent", 1},
-			{"rds-connections-high", "Connections", "short", 1},
-			{"rds-free-storage-low", "Free storage", "bytes", 1},
-			{"rds-freeable-memory-low", "Freeable memory", "bytes", 1},
-			{"rds-read-latency", "Read latency", "s", 1},
-			{"rds-write-latency", "Write latency", "s", 1},
-			{"rds-replica-lag", "Replica lag", "s", 1},
+			{"rds-cpu-high", "CPU", "percent"},
+			{"rds-connections-high", "Connections", "short"},
+			{"rds-free-storage-low", "Free storage", "bytes"},
+			{"rds-freeable-memory-low", "Freeable memory", "bytes"},
+			{"rds-read-latency", "Read latency", "s"},
+			{"rds-write-latency", "Write latency", "s"},
+			{"rds-replica-lag", "Replica lag", "s"},
 		})
 	}
 	for _, c := range g.Estate.Caches {
 		section(c.Name, "Cache "+c.Name, []kind{
-			{"cache-cpu-high", "Host CPU", "percent", 1},
-			{"cache-engine-cpu-high", "Engine CPU", "percent", 1},
-			{"cache-memory-high", "Memory used", "percent", 1},
-			{"cache-evictions", "Evictions", "short", 1},
-			{"cache-connections-high", "Connections", "short", 1},
+			{"cache-cpu-high", "Host CPU", "percent"},
+			{"cache-engine-cpu-high", "Engine CPU", "percent"},
+			{"cache-memory-high", "Memory used", "percent"},
+			{"cache-evictions", "Evictions", "short"},
+			{"cache-connections-high", "Connections", "short"},
 		})
 	}
 	for _, q := range g.Estate.Queues {
-		kinds := []kind{{"sqs-backlog", "Visible messages", "short", 1}, {"sqs-oldest-message", "Age of oldest message", "s", 1}}
+		kinds := []kind{{"sqs-backlog", "Visible messages", "short"}, {"sqs-oldest-message", "Age of oldest message", "s"}}
 		if q.DeadLetterQueue != "" {
-			kinds = append(kinds, kind{"sqs-dlq-not-empty", "Dead-letter messages", "short", 1})
+			kinds = append(kinds, kind{"sqs-dlq-not-empty", "Dead-letter messages", "short"})
 		}
 		section(q.Name, "Queue "+q.Name, kinds)
 	}

@@ -247,3 +247,30 @@ func TestSLOQueriesUseOnlyTheSeriesAlertsSLORecords(t *testing.T) {
 		t.Fatalf("the SLO dashboard does not show the remaining budget or the SLI: %v", metrics)
 	}
 }
+
+func TestASharedPrometheusGetsAnEnvironmentMatcherAndAVisibleVariable(t *testing.T) {
+	g := sampleGrafana(t)
+	g.EnvironmentLabel, g.Environments = "environment", []string{"dev", "prod"}
+	ds, err := BuildGrafana(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ov := string(ds[0].JSON)
+	if !strings.Contains(ov, `http_requests_total{environment=~\"$environment\", service=~\"$service\"}`) {
+		t.Errorf("the overview's queries have no environment matcher")
+	}
+	if !strings.Contains(ov, `"query": "dev,prod"`) || strings.Contains(ov, "only names it") {
+		t.Errorf("the environment variable does not offer dev and prod, or is hidden")
+	}
+	alone, err := BuildGrafana(sampleGrafana(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(alone[0].JSON), "environment=~") {
+		t.Errorf("a Prometheus of its own environment got an environment matcher")
+	}
+	g.Environments = []string{"dev,prod"}
+	if _, err := BuildGrafana(g); err == nil || !strings.Contains(err.Error(), "Environments[0]") {
+		t.Errorf("an environment with a comma, which would split the variable's values, was accepted: %v", err)
+	}
+}

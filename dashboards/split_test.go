@@ -141,3 +141,34 @@ func names(ds []CloudWatchDashboard) []string {
 	}
 	return out
 }
+
+func TestAResourceWithMoreAlarmsThanADashboardHoldsSplitsBetweenLinesOfGraphs(t *testing.T) {
+	c := manyServices(t, 1)
+	for i := 0; i < 40; i++ {
+		c.Alarms.Alarms = append(c.Alarms.Alarms, cloudwatch.Alarm{Name: fmt.Sprintf("big-svc0000-custom-%02d", i), Resource: "svc0000", Slug: "custom",
+			Namespace: "team", MetricName: fmt.Sprintf("m%02d", i), Statistic: "Sum", Period: 60, Threshold: 1})
+	}
+	c.Limits = Limits{Widgets: 20}
+	ds, err := BuildCloudWatch(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	graphs := 0
+	var parts []string
+	for _, d := range ds {
+		if strings.HasPrefix(d.Name, "big-svc0000") {
+			parts = append(parts, d.Name)
+			for _, w := range d.Body.Widgets {
+				if w.Type == "metric" {
+					graphs++
+				}
+			}
+		}
+	}
+	if len(parts) < 3 || parts[1] != "big-svc0000-2" {
+		t.Errorf("detail dashboards %v", parts)
+	}
+	if want := len(c.Alarms.Alarms); graphs != want {
+		t.Errorf("%d graphs over the parts, want one per alarm, %d", graphs, want)
+	}
+}
