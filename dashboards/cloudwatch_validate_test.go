@@ -39,7 +39,7 @@ func lines(n int) []MetricLine {
 
 func TestValidateCloudWatchFindsEachProblem(t *testing.T) {
 	set := sampleSet(t)
-	cpu := line("AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", "prod-orders")
+	cpu := line("AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", "prod-reservations")
 	small := Limits{Widgets: 3, Metrics: 4, MetricsPerWidget: 3, AlarmsPerWidget: 2, BodyBytes: 2000}
 	tests := []struct {
 		name   string
@@ -54,12 +54,12 @@ func TestValidateCloudWatchFindsEachProblem(t *testing.T) {
 		{"Widgets that overlap are refused.", "d", body(metricWidget(0, 0, 12, cpu), metricWidget(11, 5, 12, cpu)), Limits{},
 			"d.widgets[1].gridPos: overlaps d.widgets[0]"},
 		{"A metric in another namespace than its alarm's is refused.", "d",
-			body(metricWidget(0, 0, 24, line("ECS/ContainerInsights", "CpuUtilized", "ClusterName", "prod", "ServiceName", "api"),
-				line("AWS/ECS", "CpuUtilized", "ClusterName", "prod", "ServiceName", "api"))), Limits{},
-			"d.widgets[0].properties.metrics[1]: CpuUtilized of \"prod\" is in namespace AWS/ECS here, but alarm vigil-prod-api-ecs-cpu-high watches it in ECS/ContainerInsights"},
+			body(metricWidget(0, 0, 24, line("ECS/ContainerInsights", "CpuUtilized", "ClusterName", "prod-main", "ServiceName", "reservations-api"),
+				line("AWS/ECS", "CpuUtilized", "ClusterName", "prod-main", "ServiceName", "reservations-api"))), Limits{},
+			"d.widgets[0].properties.metrics[1]: CpuUtilized of \"prod-main\" is in namespace AWS/ECS here, but alarm vigil-prod-api-ecs-cpu-high watches it in ECS/ContainerInsights"},
 		{"A metric missing one of its alarm's dimensions is refused.", "d",
-			body(metricWidget(0, 0, 24, line("AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", "app/prod-api/50dc6c495c0c9188"))), Limits{},
-			"TargetResponseTime has dimensions {LoadBalancer=app/prod-api/50dc6c495c0c9188}, but alarm vigil-prod-api-lb-latency-p95 watches it with {LoadBalancer=app/prod-api/50dc6c495c0c9188, TargetGroup=targetgroup/prod-api/6d0ecf831eec9f09}"},
+			body(metricWidget(0, 0, 24, line("AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", "app/prod-public/50dc6c495c0c9188"))), Limits{},
+			"TargetResponseTime has dimensions {LoadBalancer=app/prod-public/50dc6c495c0c9188}, but alarm vigil-prod-api-lb-latency-p95 watches it with {LoadBalancer=app/prod-public/50dc6c495c0c9188, TargetGroup=targetgroup/prod-api/943f017f100becff}"},
 		{"A period CloudWatch does not take is refused.", "d", body(Widget{Type: "metric", Width: 24, Height: 6,
 			Props: Properties{Region: "eu-west-1", Period: 90, Metrics: []MetricLine{cpu}}}), Limits{},
 			"d.widgets[0].properties.period: is 90"},

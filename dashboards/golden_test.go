@@ -64,7 +64,8 @@ func TestCloudWatchDashboardsOfTheSampleStackMatchTheirGoldenFiles(t *testing.T)
 		pretty.WriteByte('\n')
 		golden(t, filepath.Join("testdata", "cloudwatch", d.Name+".json"), pretty.Bytes())
 	}
-	want := []string{"vigil-prod-overview", "vigil-prod-api", "vigil-prod-worker", "vigil-prod-orders-db", "vigil-prod-sessions", "vigil-prod-orders"}
+	want := []string{"vigil-prod-overview", "vigil-prod-api", "vigil-prod-worker", "vigil-prod-web", "vigil-prod-reservations-db", "vigil-prod-sessions",
+		"vigil-prod-prod-reservation-events", "vigil-prod-api-example-com"}
 	if !equalStrings(names, want) {
 		t.Errorf("dashboards %v, want %v", names, want)
 	}

@@ -119,10 +119,13 @@ func TestInfrastructureThresholdsAreTheAlarmsOwnAfterOverrides(t *testing.T) {
 	if v, desc := panelThreshold(t, infra, "Service api", "CPU, % of reserved"); v != 70 || !strings.Contains(desc, "vigil-prod-api-ecs-cpu-high") {
 		t.Errorf("api CPU threshold %g (%s), want the override's 70", v, desc)
 	}
-	if v, _ := panelThreshold(t, infra, "Service worker", "CPU, % of reserved"); v != 80 {
-		t.Errorf("worker CPU threshold %g, want the default 80", v)
+	if v, _ := panelThreshold(t, infra, "Service web", "CPU, % of reserved"); v != 80 {
+		t.Errorf("web CPU threshold %g, want the default 80", v)
 	}
-	if v, _ := panelThreshold(t, infra, "Database orders-db", "Free storage"); v != 20*(1<<30) {
+	if v, _ := panelThreshold(t, infra, "Service worker", "CPU, % of reserved"); v != 90 {
+		t.Errorf("worker CPU threshold %g, want its own 90", v)
+	}
+	if v, _ := panelThreshold(t, infra, "Database reservations-db", "Free storage"); v != 20*(1<<30) {
 		t.Errorf("free storage threshold %g, want 20 GiB", v)
 	}
 }
@@ -130,8 +133,8 @@ func TestInfrastructureThresholdsAreTheAlarmsOwnAfterOverrides(t *testing.T) {
 func TestTheErrorRateLineIsTheStrictestServiceThreshold(t *testing.T) {
 	g := sampleGrafana(t)
 	tt := g.withDefaults().thresholds()
-	if tt.errorRate != 2 || tt.p99.Seconds() != 1.5 || tt.p95.Seconds() != 1 {
-		t.Errorf("thresholds %+v, want api's 2%% and 1.5s, and the default p95 of 1s", tt)
+	if tt.errorRate != 2 || tt.p99.Seconds() != 1.5 || tt.p95.Seconds() != 0.8 {
+		t.Errorf("thresholds %+v, want api's 2%% and 1.5s, and the stack's p95 of 800ms", tt)
 	}
 	g.Services[0].ErrorRatePercent = 9
 	if got := g.withDefaults().thresholds().errorRate; got != 5 {
@@ -185,7 +188,7 @@ func addSelectors(t *testing.T, expr string, metrics, labels map[string]bool) {
 // The SLO dashboard and Sloth's own dashboard must find their series among what
 // alerts/slo records, by name and by label.
 func TestSLOQueriesUseOnlyTheSeriesAlertsSLORecords(t *testing.T) {
-	rf, err := slo.Rules(sampleSLOs())
+	rf, err := slo.Rules(sampleSLOs(t))
 	if err != nil {
 		t.Fatal(err)
 	}
