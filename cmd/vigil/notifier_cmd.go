@@ -44,7 +44,7 @@ of them fires. No AWS access. The message is a CloudWatch alarm's JSON, an
 Alertmanager message, plain text, an SNS envelope or a Lambda SNS event (one
 body per record).
 
-The message's flags (one dash or two):
+Its flags (one dash or two):
 ` + strings.TrimPrefix(usage.String(), preview.Usage),
 		Example: `  vigil notifier render --target slack < alarm.json
   vigil notifier render --target googlechat \

@@ -69,11 +69,11 @@ func TestNotifierArgsAtAndBeyondEveryLimit(t *testing.T) {
 		"Topics whose key may not encrypt the notifier's things are refused.": {func(a *NotifierArgs) {
 			a.Topics = madeTopics("vigil-prod", KeyUse{SecretsManager: true, SQS: true})
 		}, []string{"Topics: have a key that may not encrypt the notifier's log group /aws/lambda/vigil-prod-notifier, secrets and dead-letter queue"}},
-		"No topics.":        {func(a *NotifierArgs) { a.Topics = nil }, []string{"Topics: is required"}},
-		"No environment.":   {func(a *NotifierArgs) { a.Environment = "" }, []string{"Environment: is required"}},
-		"Twenty channels.":  {func(a *NotifierArgs) { a.Channels = channels(20) }, nil},
-		"Twenty-one.":       {func(a *NotifierArgs) { a.Channels = channels(21) }, []string{"Channels: has 21 channels"}},
-		"No channel at all": {func(a *NotifierArgs) { a.Channels = nil }, []string{"Channels: needs at least one channel"}},
+		"No topics.":                       {func(a *NotifierArgs) { a.Topics = nil }, []string{"Topics: is required"}},
+		"No environment.":                  {func(a *NotifierArgs) { a.Environment = "" }, []string{"Environment: is required"}},
+		"Twenty channels.":                 {func(a *NotifierArgs) { a.Channels = channels(20) }, nil},
+		"Twenty-one.":                      {func(a *NotifierArgs) { a.Channels = channels(21) }, []string{"Channels: has 21 channels"}},
+		"No channel at all":                {func(a *NotifierArgs) { a.Channels = nil }, []string{"Channels: needs at least one channel"}},
 		"A channel name of 64 characters.": {func(a *NotifierArgs) { a.Channels[0].Name = strings.Repeat("c", 64) }, nil},
 		"A channel name of 65, a bad target, no severity, no URL.": {func(a *NotifierArgs) {
 			a.Channels[0] = NotifierChannel{Name: strings.Repeat("c", 65), Target: "discord"}
@@ -107,7 +107,7 @@ func TestNotifierArgsAtAndBeyondEveryLimit(t *testing.T) {
 		"A log retention CloudWatch refuses.": {func(a *NotifierArgs) { a.LogRetentionDays = 31 },
 			[]string{"LogRetentionDays: must be a retention period CloudWatch Logs accepts, got 31"}},
 		"A log retention CloudWatch accepts.": {func(a *NotifierArgs) { a.LogRetentionDays = 365 }, nil},
-		"A package without its hash.": {func(a *NotifierArgs) { a.Code.SourceCodeHash = "" }, []string{"Code.SourceCodeHash: is required"}},
+		"A package without its hash.":         {func(a *NotifierArgs) { a.Code.SourceCodeHash = "" }, []string{"Code.SourceCodeHash: is required"}},
 		"A runbook base that is not a URL.": {func(a *NotifierArgs) { a.RunbookBaseURL = "runbooks.md" },
 			[]string{"RunbookBaseURL: must be an absolute http:// or https:// URL, got \"runbooks.md\""}},
 		"An Alertmanager link in plain HTTP, which the function refuses.": {func(a *NotifierArgs) { a.AlertmanagerURL = "http://am.example.com" },
