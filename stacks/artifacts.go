@@ -73,6 +73,7 @@ func buildArtifacts(ps *validate.Problems, env *Environment) {
 	}
 
 	buildAlarms(ps, env)
+	buildLogs(ps, env)
 
 	am, err := routing.Build(routingOf(env))
 	var amYAML []byte

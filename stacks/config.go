@@ -1,5 +1,7 @@
 package stacks
 
+import "github.com/vigilops/vigil/alerts/logs"
+
 // This file is the schema of the stack configuration: one Go field per key under the
 // vigil: namespace of Pulumi.<stack>.yaml, with its `json` name. Unknown keys are
 // errors, so a typo is never silently ignored. Pulumi.yaml declares the same keys for
@@ -44,6 +46,9 @@ type Config struct {
 	Hosts []Host `json:"hosts"`
 	// Alertmanager configures the routing beyond the severity topics.
 	Alertmanager AlertmanagerConfig `json:"alertmanager"`
+	// CloudTrail is the trail whose log group gets the CIS monitoring filters: an
+	// existing log group by name, or one vigil creates with its trail. Optional.
+	CloudTrail logs.CloudTrail `json:"cloudTrail"`
 	// Services, Databases, Caches, Queues and Certificates are the monitored estate.
 	Services     []Service     `json:"services"`
 	Databases    []Database    `json:"databases"`
@@ -123,6 +128,15 @@ type Service struct {
 	Alarms ServiceAlarms `json:"-"`
 	// AlarmOverrides change the service's own CloudWatch alarms by slug.
 	AlarmOverrides map[string]AlarmOverride `json:"alarmOverrides"`
+	// LogFormat says how the service's log lines look (json, access, text), so that
+	// the HTTP 4xx, 5xx, 502 and application-error filters of LogGroup can read them.
+	// Defaults to JSON with the field names status, path, duration, level, message.
+	LogFormat logs.Format `json:"logFormat"`
+	// LogFilters are the team's own metric filters on LogGroup, each with its alarm.
+	LogFilters []logs.CustomFilter `json:"logFilters"`
+	// LogAlarms change the shipped filters' alarms by slug (http-4xx, http-5xx,
+	// http-502, app-errors): threshold, severity, or leave one out.
+	LogAlarms map[string]logs.AlarmOverride `json:"logAlarms"`
 }
 
 // AlarmOverridesByKind holds the CloudWatch alarm overrides of each kind of item.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/vigilops/vigil/alerts"
 	"github.com/vigilops/vigil/components/alarms"
+	"github.com/vigilops/vigil/components/logfilters"
 	"github.com/vigilops/vigil/components/notify"
 	"github.com/vigilops/vigil/validate"
 )
@@ -17,6 +18,9 @@ type Deployment struct {
 	Topics *notify.Topics
 	// Alarms are the CloudWatch alarms of the estate; nil when it has none.
 	Alarms *alarms.Alarms
+	// LogFilters are the log metric filters, their alarms, the saved queries and the
+	// CIS trail; nil when the stack has no log group and no trail.
+	LogFilters *logfilters.LogFilters
 	// Artifacts are the generated Prometheus rules and Alertmanager configuration,
 	// by path. Delivering them to Prometheus and Alertmanager on ECS is the job of the
 	// monitoring-stack component of the roadmap; until then `vigil plan --out`
@@ -89,10 +93,21 @@ func Deploy(ctx *pulumi.Context, env *Environment) (*Deployment, error) {
 	if err != nil {
 		return nil, err
 	}
+	var logFilters *logfilters.LogFilters
+	if set := env.Logs; len(set.Filters)+len(set.Queries) > 0 || set.Trail != nil {
+		logFilters, err = logfilters.NewLogFilters(ctx, "logs", &logfilters.LogFiltersArgs{
+			Region: env.Region, AccountID: env.AccountID, Set: set, Topics: topicArns(topics),
+			KeyDeletionWindowDays: env.KeyDeletionWindowDays, Tags: env.Tags,
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
 	d := &Deployment{
-		Topics:    topics,
-		Alarms:    alarmSet,
-		Artifacts: env.Artifacts,
+		LogFilters: logFilters,
+		Topics:     topics,
+		Alarms:     alarmSet,
+		Artifacts:  env.Artifacts,
 		Outputs: pulumi.Map{
 			"tier":               pulumi.String(env.Tier),
 			"topicArns":          topics.TopicArns,
@@ -121,13 +136,7 @@ func deployAlarms(ctx *pulumi.Context, env *Environment, topics *notify.Topics,
 	if len(set.Alarms)+len(set.Composites)+len(set.HealthChecks)+len(set.AgentConfigs) == 0 {
 		return nil, nil
 	}
-	byRegion := func(t *notify.Topics) map[alerts.Severity]pulumi.StringInput {
-		out := map[alerts.Severity]pulumi.StringInput{}
-		for sev, topic := range t.Topic {
-			out[sev] = topic.Arn
-		}
-		return out
-	}
+	byRegion := topicArns
 	args := &alarms.AlarmsArgs{
 		Region: env.Region, Alarms: set.Alarms, Composites: set.Composites,
 		HealthChecks: set.HealthChecks, AgentConfigs: set.AgentConfigs,
@@ -151,4 +160,13 @@ func deployAlarms(ctx *pulumi.Context, env *Environment, topics *notify.Topics,
 		}
 	}
 	return alarms.NewAlarms(ctx, "alarms", args)
+}
+
+// topicArns are the ARNs of the severity topics, by severity.
+func topicArns(t *notify.Topics) map[alerts.Severity]pulumi.StringInput {
+	out := map[alerts.Severity]pulumi.StringInput{}
+	for sev, topic := range t.Topic {
+		out[sev] = topic.Arn
+	}
+	return out
 }

@@ -217,3 +217,49 @@ func TestEqualLatencyPercentilesAreAllowedAndP95AboveP99IsNot(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "vigil:services[0].alarms.latencyP95Ms: must not be above latencyP99Ms (1500), got 1501")
 }
+
+// A service's log group gets the filters of its format, each with its alarm on the
+// topic of its severity, and the trail the CIS filters.
+func TestLogGroupsGetTheirFiltersAlarmsAndQueriesAndTheTrailItsCISSet(t *testing.T) {
+	c := deployUnderMocks(t, "eu-west-1", map[string]any{
+		"vigil:services": []map[string]any{{"name": "web", "logGroup": "/ecs/prod/web", "logFormat": map[string]any{"type": "access"}}},
+		"vigil:cloudTrail": map[string]any{"logGroup": "/aws/cloudtrail/org"},
+		"vigil:notifications": map[string]any{"high": map[string]any{"emails": []string{"security@example.com"}}},
+	})
+	filters := map[string]map[string]any{}
+	for _, r := range c.ByType("aws:cloudwatch/logMetricFilter:LogMetricFilter") {
+		filters[r.Plain()["name"].(string)] = r.Plain()
+	}
+	f5xx, ok := filters["vigil-prod-web-http-5xx"]
+	require.True(t, ok, "filters: %v", sortedKeys(filters))
+	assert.Equal(t, "/ecs/prod/web", f5xx["logGroupName"])
+	assert.Contains(t, f5xx["pattern"], "status >= 500")
+	_, ok = filters["vigil-prod-web-app-errors"]
+	assert.False(t, ok, "an access log holds no application errors")
+	cis := 0
+	for name, f := range filters {
+		if strings.HasPrefix(name, "vigil-prod-cloudtrail-cis-") {
+			cis++
+			assert.Equal(t, "/aws/cloudtrail/org", f["logGroupName"])
+		}
+	}
+	assert.Equal(t, 15, cis, "CIS 4.1 to 4.15")
+	alarm, ok := c.Named(metricAlarm, "logs-alarms-web-http-5xx")
+	if !ok {
+		for _, r := range c.ByType(metricAlarm) {
+			if r.Plain()["name"] == "vigil-prod-web-http-5xx" {
+				alarm, ok = r, true
+			}
+		}
+	}
+	require.True(t, ok, "the 5xx filter's alarm")
+	assert.Equal(t, "vigil/logs", alarm.Plain()["namespace"])
+	assert.Equal(t, []any{"arn:aws:sns:eu-west-1:123456789012:vigil-prod-high"}, alarm.Plain()["alarmActions"])
+	assert.NotEmpty(t, c.ByType("aws:cloudwatch/queryDefinition:QueryDefinition"))
+
+	_, err := FromValues("vigil", "prod", prodValues(map[string]any{
+		"vigil:services": []map[string]any{{"name": "api", "healthCheckUrl": "https://api.example.com/health", "logFilters": []map[string]any{{"name": "x", "pattern": "ERROR"}}}},
+	}), nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "vigil:services[0].logFilters: needs logGroup")
+}

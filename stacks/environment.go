@@ -9,6 +9,7 @@ import (
 
 	"github.com/vigilops/vigil/alerts"
 	cw "github.com/vigilops/vigil/alerts/cloudwatch"
+	"github.com/vigilops/vigil/alerts/logs"
 	"github.com/vigilops/vigil/alerts/slo"
 )
 
@@ -61,6 +62,10 @@ type Environment struct {
 	// Alarms are the CloudWatch alarms, composites, health checks and agent
 	// configurations of the estate, built and validated.
 	Alarms cw.Set
+	// CloudTrail is the trail the CIS filters watch; nil for none.
+	CloudTrail *logs.CloudTrail
+	// Logs are the log metric filters, their alarms, the saved queries and the trail.
+	Logs logs.Set
 
 	// Artifacts are the files the stack generates for Prometheus and Alertmanager,
 	// by path (prometheus/rules/catalog.rules.yaml, ...). They are validated by

@@ -19,10 +19,8 @@ var notUsedYet = struct {
 	services, databases, caches, queues, certificates       []string
 	serviceAlarms, databaseAlarms, cacheAlarms, queueAlarms []string
 }{
-	// vigil's own log groups and Fargate tasks come with the ECS platform; the
-	// service log groups with the log metric filters.
-	top:      []string{"logRetentionDays", "taskSize"},
-	services: []string{"logGroup"},
+	// vigil's own log groups and Fargate tasks come with the ECS platform.
+	top: []string{"logRetentionDays", "taskSize"},
 }
 
 // The CloudWatch alarms read every other key: the lists above that are empty today
@@ -88,6 +86,6 @@ func warnNotUsedYet(env *Environment, cfg *Config) {
 	}
 	sort.Strings(keys)
 	env.Warnings = append(env.Warnings, NotUsedYetPrefix+
-		" (checked, but no log filter or vigil task reads them before those components land): "+
+		" (checked, but no vigil task or log group of vigil's own reads them before the ECS platform lands): "+
 		strings.Join(keys, ", "))
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/vigilops/vigil/internal/mockcloud"
@@ -37,6 +38,7 @@ func fullConfig() map[string]any {
 			"certificate": map[string]any{"daysToExpiry": 30},
 		},
 		"vigil:alarmOverrides": map[string]any{},
+		"vigil:cloudTrail":     map[string]any{"logGroup": "/aws/cloudtrail/org", "severity": "high"},
 		"vigil:sloFiles":       []string{"slos/reservations.yaml"},
 		"vigil:runbookBaseUrl": "https://runbooks.example.com/vigil",
 		"vigil:hosts": []map[string]any{{"name": "bastion", "selector": `job="node"`,
@@ -47,6 +49,12 @@ func fullConfig() map[string]any {
 			"logGroup": "/ecs/prod/api", "loadBalancer": "app/prod-public/50dc6c495c0c9188",
 			"targetGroup": "targetgroup/prod-api/943f017f100becff", "healthCheckUrl": "https://api.example.com/health",
 			"runtime": "go",
+			"logFormat": map[string]any{"type": "json", "errorLevels": []string{"ERROR"},
+				"fields": map[string]any{"status": "status", "path": "path", "duration": "latency_ms", "level": "level", "message": "msg", "requestId": "request_id"}},
+			"logFilters": []map[string]any{{"name": "payment-declined", "pattern": `{ $.event = "payment.declined" && $.amount >= 0 }`,
+				"value": "1", "unit": "Count", "threshold": 3, "defaultValue": 0, "statistic": "Sum", "period": 300,
+				"severity": "high", "summary": "Payments are declined.",
+				"samples": map[string]any{"match": []string{`{"event":"payment.declined","amount":3}`}, "noMatch": []string{`{"event":"payment.ok","amount":1}`}}}},
 			"metrics": map[string]any{"selector": `job="api"`, "up": "up", "requests": "http_requests_total",
 				"statusLabel": "code", "errorStatus": "5..", "durationBucket": "http_request_duration_seconds_bucket"},
 		}},
@@ -75,67 +83,94 @@ var changes = map[string]any{
 		"vigil:accountId":           "210987654321",
 		"vigil:certificates[0].arn": "arn:aws:acm:eu-west-1:210987654321:certificate/9f8e7d6c-5b4a-4c3d-9e2f-1a0b9c8d7e6f",
 	},
-	"vigil:namePrefix":                            "team-prod2",
-	"vigil:tags":                                  map[string]any{"team": "payments"},
-	"vigil:logRetentionDays":                      "30",
-	"vigil:taskSize.cpu":                          256,
-	"vigil:taskSize.memoryMiB":                    2048,
-	"vigil:notifications.critical.emails[0]":      "pager@example.com",
-	"vigil:notifications.critical.sms[0]":         "+4915112345679",
-	"vigil:notifications.critical.pagerduty":      "https://events.pagerduty.com/integration/k2/enqueue",
-	"vigil:notifications.high.webhooks[0]":        "https://chat.example.com/hook/2",
-	"vigil:publisherRoles[0]":                     "arn:aws:iam::123456789012:role/batch2",
-	"vigil:sloFiles":                              []string{},
-	"vigil:runbookBaseUrl":                        "https://runbooks.example.com/other",
-	"vigil:hosts[0].name":                         "workers",
-	"vigil:hosts[0].selector":                     `job="node",group="bastion"`,
-	"vigil:hosts[0].instanceIds[0]":               "i-0123456789abcdef1",
-	"vigil:hosts[0].mountPaths[0]":                "/data",
-	"vigil:hosts[0].alarmOverrides":               map[string]any{"host-disk-used": map[string]any{"threshold": 80}},
-	"vigil:alarmOverrides.service":                map[string]any{"ecs-cpu-high": map[string]any{"threshold": 70}},
-	"vigil:alarmOverrides.database":               map[string]any{"rds-cpu-high": map[string]any{"period": 300}},
-	"vigil:alarmOverrides.cache":                  map[string]any{"cache-cpu-high": map[string]any{"evaluationPeriods": 10}},
-	"vigil:alarmOverrides.queue":                  map[string]any{"sqs-backlog": map[string]any{"datapointsToAlarm": 3}},
-	"vigil:alarmOverrides.host":                   map[string]any{"host-memory-used": map[string]any{"severity": "low"}},
-	"vigil:alarmOverrides.certificate":            map[string]any{"acm-expiry-high": map[string]any{"disabled": true}},
-	"vigil:services[0].alarmOverrides":            map[string]any{"ecs-cpu-high": map[string]any{"threshold": 70}},
-	"vigil:databases[0].alarmOverrides":           map[string]any{"rds-cpu-high": map[string]any{"threshold": 70}},
-	"vigil:databases[0].replica":                  true,
-	"vigil:databases[0].memoryGiB":                32,
-	"vigil:caches[0].alarmOverrides":              map[string]any{"cache-cpu-high": map[string]any{"threshold": 70}},
-	"vigil:queues[0].alarmOverrides":              map[string]any{"sqs-backlog": map[string]any{"threshold": 70}},
-	"vigil:certificates[0].alarmOverrides":        map[string]any{"acm-expiry-high": map[string]any{"threshold": 20}},
-	"vigil:alertmanager.heartbeatUrl":             "https://hb.example.com/ping2",
-	"vigil:alertmanager.heartbeatCredentialsFile": "/run/secrets/hb2",
-	"vigil:services[0].name":                      "apis",
-	"vigil:services[0].ecs.cluster":               "prod-other",
-	"vigil:services[0].ecs.service":               "api2",
-	"vigil:services[0].logGroup":                  "/ecs/prod/api2",
-	"vigil:services[0].loadBalancer":              "app/prod-public/60dc6c495c0c9188",
-	"vigil:services[0].targetGroup":               "targetgroup/prod-api/a43f017f100becff",
-	"vigil:services[0].healthCheckUrl":            "https://api.example.com/healthz",
-	"vigil:services[0].runtime":                   "jvm",
-	"vigil:services[0].metrics.selector":          `job="api2"`,
-	"vigil:services[0].metrics.up":                "up2",
-	"vigil:services[0].metrics.requests":          "requests_total",
-	"vigil:services[0].metrics.statusLabel":       "status",
-	"vigil:services[0].metrics.errorStatus":       "5..|429",
-	"vigil:services[0].metrics.durationBucket":    "request_seconds_bucket",
-	"vigil:databases[0].name":                     "orders-db",
-	"vigil:databases[0].engine":                   "mysql",
-	"vigil:databases[0].instanceId":               "prod-orders",
-	"vigil:databases[0].maxConnections":           500,
-	"vigil:databases[0].selector":                 `database="orders"`,
-	"vigil:caches[0].name":                        "tokens",
-	"vigil:caches[0].engine":                      "memcached",
-	"vigil:caches[0].clusterId":                   "prod-sessions-002",
-	"vigil:caches[0].selector":                    `cache="tokens"`,
-	"vigil:queues[0].name":                        "events2",
-	"vigil:queues[0].deadLetterQueue":             "events2-dlq",
-	"vigil:queues[0].selector":                    `queue="events2"`,
-	"vigil:certificates[0].domain":                "*.example.com",
-	"vigil:certificates[0].probeTargets[0]":       "https://api.example.com:8443",
-	"vigil:certificates[0].arn":                   "arn:aws:acm:eu-west-1:123456789012:certificate/0f8e7d6c-5b4a-4c3d-9e2f-1a0b9c8d7e6f",
+	"vigil:namePrefix":                             "team-prod2",
+	"vigil:tags":                                   map[string]any{"team": "payments"},
+	"vigil:logRetentionDays":                       "30",
+	"vigil:taskSize.cpu":                           256,
+	"vigil:taskSize.memoryMiB":                     2048,
+	"vigil:notifications.critical.emails[0]":       "pager@example.com",
+	"vigil:notifications.critical.sms[0]":          "+4915112345679",
+	"vigil:notifications.critical.pagerduty":       "https://events.pagerduty.com/integration/k2/enqueue",
+	"vigil:notifications.high.webhooks[0]":         "https://chat.example.com/hook/2",
+	"vigil:publisherRoles[0]":                      "arn:aws:iam::123456789012:role/batch2",
+	"vigil:sloFiles":                               []string{},
+	"vigil:runbookBaseUrl":                         "https://runbooks.example.com/other",
+	"vigil:hosts[0].name":                          "workers",
+	"vigil:hosts[0].selector":                      `job="node",group="bastion"`,
+	"vigil:hosts[0].instanceIds[0]":                "i-0123456789abcdef1",
+	"vigil:hosts[0].mountPaths[0]":                 "/data",
+	"vigil:hosts[0].alarmOverrides":                map[string]any{"host-disk-used": map[string]any{"threshold": 80}},
+	"vigil:alarmOverrides.service":                 map[string]any{"ecs-cpu-high": map[string]any{"threshold": 70}},
+	"vigil:alarmOverrides.database":                map[string]any{"rds-cpu-high": map[string]any{"period": 300}},
+	"vigil:alarmOverrides.cache":                   map[string]any{"cache-cpu-high": map[string]any{"evaluationPeriods": 10}},
+	"vigil:alarmOverrides.queue":                   map[string]any{"sqs-backlog": map[string]any{"datapointsToAlarm": 3}},
+	"vigil:alarmOverrides.host":                    map[string]any{"host-memory-used": map[string]any{"severity": "low"}},
+	"vigil:alarmOverrides.certificate":             map[string]any{"acm-expiry-high": map[string]any{"disabled": true}},
+	"vigil:services[0].alarmOverrides":             map[string]any{"ecs-cpu-high": map[string]any{"threshold": 70}},
+	"vigil:databases[0].alarmOverrides":            map[string]any{"rds-cpu-high": map[string]any{"threshold": 70}},
+	"vigil:databases[0].replica":                   true,
+	"vigil:databases[0].memoryGiB":                 32,
+	"vigil:caches[0].alarmOverrides":               map[string]any{"cache-cpu-high": map[string]any{"threshold": 70}},
+	"vigil:queues[0].alarmOverrides":               map[string]any{"sqs-backlog": map[string]any{"threshold": 70}},
+	"vigil:certificates[0].alarmOverrides":         map[string]any{"acm-expiry-high": map[string]any{"threshold": 20}},
+	"vigil:alertmanager.heartbeatUrl":              "https://hb.example.com/ping2",
+	"vigil:alertmanager.heartbeatCredentialsFile":  "/run/secrets/hb2",
+	"vigil:services[0].name":                       "apis",
+	"vigil:services[0].ecs.cluster":                "prod-other",
+	"vigil:services[0].ecs.service":                "api2",
+	"vigil:services[0].logGroup":                   "/ecs/prod/api2",
+	"vigil:services[0].loadBalancer":               "app/prod-public/60dc6c495c0c9188",
+	"vigil:services[0].targetGroup":                "targetgroup/prod-api/a43f017f100becff",
+	"vigil:services[0].healthCheckUrl":             "https://api.example.com/healthz",
+	"vigil:services[0].runtime":                    "jvm",
+	"vigil:services[0].logFormat.type":             "access",
+	"vigil:services[0].logFormat.fields.status":    "http.status",
+	"vigil:services[0].logFormat.fields.path":      "http.path",
+	"vigil:services[0].logFormat.fields.duration":  "took_ms",
+	"vigil:services[0].logFormat.fields.level":     "severity",
+	"vigil:services[0].logFormat.fields.message":   "text",
+	"vigil:services[0].logFormat.fields.requestId": "trace_id",
+	"vigil:services[0].logFormat.errorLevels[0]":   "FATAL",
+	"vigil:services[0].logFormat.statusKey":        "code=",
+	"vigil:services[0].logFilters[0].name":         "payment-refused",
+	"vigil:services[0].logFilters[0].pattern":      `{ $.event = "payment.declined" && $.amount > 0 }`,
+	"vigil:services[0].logFilters[0].value":        "$.amount",
+	"vigil:services[0].logFilters[0].unit":         "None",
+	"vigil:services[0].logFilters[0].threshold":    4,
+	"vigil:services[0].logFilters[0].defaultValue": 1,
+	"vigil:services[0].logFilters[0].statistic":    "Maximum",
+	"vigil:services[0].logFilters[0].period":       600,
+	"vigil:services[0].logFilters[0].severity":     "medium",
+	"vigil:services[0].logFilters[0].summary":      "Payments are refused.",
+	// Sample lines change nothing deployed: they are checked (see checkOnly).
+	"vigil:services[0].logFilters[0].samples.match[0]":   `{"event":"payment.declined","amount":4}`,
+	"vigil:services[0].logFilters[0].samples.noMatch[0]": `{"event":"refund","amount":1}`,
+	"vigil:services[0].logAlarms":                        map[string]any{"http-5xx": map[string]any{"threshold": 50}},
+	"vigil:cloudTrail.logGroup":                          "/aws/cloudtrail/other",
+	"vigil:cloudTrail.create":                            also{"vigil:cloudTrail": map[string]any{"create": true}},
+	"vigil:cloudTrail.retentionDays":                     400,
+	"vigil:cloudTrail.severity":                          "critical",
+	"vigil:services[0].metrics.selector":                 `job="api2"`,
+	"vigil:services[0].metrics.up":                       "up2",
+	"vigil:services[0].metrics.requests":                 "requests_total",
+	"vigil:services[0].metrics.statusLabel":              "status",
+	"vigil:services[0].metrics.errorStatus":              "5..|429",
+	"vigil:services[0].metrics.durationBucket":           "request_seconds_bucket",
+	"vigil:databases[0].name":                            "orders-db",
+	"vigil:databases[0].engine":                          "mysql",
+	"vigil:databases[0].instanceId":                      "prod-orders",
+	"vigil:databases[0].maxConnections":                  500,
+	"vigil:databases[0].selector":                        `database="orders"`,
+	"vigil:caches[0].name":                               "tokens",
+	"vigil:caches[0].engine":                             "memcached",
+	"vigil:caches[0].clusterId":                          "prod-sessions-002",
+	"vigil:caches[0].selector":                           `cache="tokens"`,
+	"vigil:queues[0].name":                               "events2",
+	"vigil:queues[0].deadLetterQueue":                    "events2-dlq",
+	"vigil:queues[0].selector":                           `queue="events2"`,
+	"vigil:certificates[0].domain":                       "*.example.com",
+	"vigil:certificates[0].probeTargets[0]":              "https://api.example.com:8443",
+	"vigil:certificates[0].arn":                          "arn:aws:acm:eu-west-1:123456789012:certificate/0f8e7d6c-5b4a-4c3d-9e2f-1a0b9c8d7e6f",
 }
 
 // baselines adjust the full config before a key is changed, where the change alone
@@ -145,11 +180,22 @@ var baselines = map[string]also{
 	// their check.
 	"vigil:services[0].name":  {"vigil:sloFiles": []string{}},
 	"vigil:databases[0].name": {"vigil:sloFiles": []string{}},
+	// The status key is read in plain-text logs only, and a trail's retention only for
+	// a trail vigil creates.
+	"vigil:services[0].logFormat.statusKey": {"vigil:services[0].logFormat": map[string]any{"type": "text", "statusKey": "status="}},
+	"vigil:cloudTrail.retentionDays":        {"vigil:cloudTrail": map[string]any{"create": true, "retentionDays": 365}},
 	// dev never pages: compare the tiers without paging endpoints.
 	"vigil:tier": {"vigil:notifications": map[string]any{
 		"critical": map[string]any{"emails": []string{"oncall@example.com"}},
 		"high":     map[string]any{"emails": []string{"oncall@example.com"}},
 	}},
+}
+
+// checkOnly are keys that deploy nothing but are checked before deploy: each comes with
+// a value that must be refused.
+var checkOnly = map[string]any{
+	"vigil:services[0].logFilters[0].samples.match[0]":   `{"event":"payment.ok","amount":1}`,
+	"vigil:services[0].logFilters[0].samples.noMatch[0]": `{"event":"payment.declined","amount":2}`,
 }
 
 // also changes several keys at once, where one alone would be invalid: the account
@@ -357,7 +403,7 @@ func plan(t *testing.T, cfg map[string]any) (fingerprint string, warnings []stri
 func TestEveryConfigKeyChangesThePlanOrIsReportedAsNotUsedYet(t *testing.T) {
 	full := fullConfig()
 	fullPlan, fullWarnings := plan(t, full)
-	require.True(t, listedAsNotUsedYet(fullWarnings, "vigil:services[0].logGroup"), "the warning names the inert keys that are set: %q", fullWarnings)
+	require.True(t, listedAsNotUsedYet(fullWarnings, "vigil:taskSize.cpu"), "the warning names the inert keys that are set: %q", fullWarnings)
 	require.False(t, listedAsNotUsedYet(fullWarnings, "vigil:services[0].alarms.cpuPercent"), "and no key that is not set")
 	leaves := schemaLeaves()
 	for _, leaf := range leaves {
@@ -371,6 +417,12 @@ func TestEveryConfigKeyChangesThePlanOrIsReportedAsNotUsedYet(t *testing.T) {
 			if !ok {
 				field := leaf[strings.LastIndex(leaf, ".")+1:]
 				v = thresholdChange(field, lookup(t, base, thresholdKey(leaf)))
+			}
+			if bad, ok := checkOnly[leaf]; ok {
+				_, err := FromValues("vigil", "prod", prodValues(set(base, leaf, bad)), []string{"vigil:notifications"}, InDir(projectDir))
+				require.Error(t, err, "%s is checked before deploy: a wrong value is refused", leaf)
+				assert.Contains(t, err.Error(), leaf)
+				return
 			}
 			got, warnings := plan(t, set(base, leaf, v))
 			if got != basePlan {

@@ -8,6 +8,7 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/vigilops/vigil/alerts"
+	"github.com/vigilops/vigil/alerts/logs"
 	"github.com/vigilops/vigil/validate"
 )
 
@@ -67,6 +68,10 @@ func resolve(ps *validate.Problems, project, stack string, cfg *Config, region s
 	env.PublisherRoles = cfg.PublisherRoles
 
 	env.AlarmOverrides = cfg.AlarmOverrides
+	if cfg.CloudTrail != (logs.CloudTrail{}) {
+		ct := cfg.CloudTrail
+		env.CloudTrail = &ct
+	}
 	resolveEstate(ps, env, cfg, d)
 	resolvePrometheus(ps, env, cfg)
 	warnNotUsedYet(env, cfg)

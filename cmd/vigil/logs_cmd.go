@@ -19,6 +19,8 @@ import (
 	"github.com/vigilops/vigil/validate"
 )
 
+func init() { register(newLogsCommand) }
+
 // newLogsCommand is `vigil logs`, the group of the log filter commands.
 func newLogsCommand(a *app) *cobra.Command {
 	cmd := &cobra.Command{
