@@ -166,7 +166,7 @@ func BuildCloudWatch(c CloudWatch) ([]CloudWatchDashboard, error) {
 		}
 		out = append(out, parts...)
 	}
-	if err := ValidateCloudWatch(c.Limits, c.Alarms, out...); err != nil {
+	if err := validateCloudWatch(c.Limits, c.Alarms, false, out); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -36,6 +36,13 @@ func ParseCloudWatch(name, body string) (CloudWatchDashboard, error) {
 // periods and unique IDs; and every metric of a resource an alarm watches drawn in
 // the alarm's namespace with the alarm's dimensions. One error lists every problem.
 func ValidateCloudWatch(limits Limits, alarms cloudwatch.Set, dashboards ...CloudWatchDashboard) error {
+	return validateCloudWatch(limits, alarms, true, dashboards)
+}
+
+// validateCloudWatch is ValidateCloudWatch; unless decode, it checks each
+// dashboard's Body as it is instead of decoding its JSON again (BuildCloudWatch
+// wrote the JSON from that Body).
+func validateCloudWatch(limits Limits, alarms cloudwatch.Set, decode bool, dashboards []CloudWatchDashboard) error {
 	limits = limits.withDefaults()
 	var ps validate.Problems
 	names := map[string]bool{}
@@ -52,12 +59,15 @@ func ValidateCloudWatch(limits Limits, alarms cloudwatch.Set, dashboards ...Clou
 		if len(d.JSON) > limits.BodyBytes {
 			ps.Addf(p, "BuildCloudWatch splits dashboards that grow too large; split this one", "body is %d bytes, more than %d", len(d.JSON), limits.BodyBytes)
 		}
-		var b Body
-		dec := json.NewDecoder(strings.NewReader(d.JSON))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&b); err != nil {
-			ps.Addf(p, "a body has a widgets array of metric, alarm, text and log widgets", "is not a valid dashboard body: %v", err)
-			continue
+		b := d.Body
+		if decode {
+			b = Body{}
+			dec := json.NewDecoder(strings.NewReader(d.JSON))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&b); err != nil {
+				ps.Addf(p, "a body has a widgets array of metric, alarm, text and log widgets", "is not a valid dashboard body: %v", err)
+				continue
+			}
 		}
 		checkBody(&ps, p, b, limits, idx)
 	}

@@ -17,23 +17,23 @@ import (
 
 // cwMetric is one CloudWatch metric of a Grafana panel; hidden when an expression
 // of the panel combines it.
-func (g Grafana) cwMetric(ref, id string, m cloudwatch.MetricStat, label string, hide bool) cog.Builder[variants.Dataquery] {
+func (g Grafana) cwMetric(region, ref, id string, m cloudwatch.MetricStat, label string, hide bool) cog.Builder[variants.Dataquery] {
 	dims := gcw.Dimensions{}
 	for k, v := range m.Dimensions {
 		dims[k] = gcw.StringOrArrayOfString{String: cog.ToPtr(v)}
 	}
 	q := gcw.NewMetricsQueryBuilder().RefId(ref).Id(id).Datasource(g.cloudwatchDS()).
 		QueryMode(gcw.QueryModeMetrics).MetricQueryType(gcw.MetricQueryTypeSearch).MetricEditorMode(gcw.MetricEditorModeBuilder).
-		Region(g.Region).Namespace(m.Namespace).MetricName(m.MetricName).Dimensions(dims).MatchExact(true).
+		Region(region).Namespace(m.Namespace).MetricName(m.MetricName).Dimensions(dims).MatchExact(true).
 		Statistic(m.Stat).Period(strconv.Itoa(m.Period)).Label(label).Hide(hide)
 	return gcw.NewMetricsQueryOrLogsQueryOrAnnotationQueryBuilder().MetricsQuery(q)
 }
 
 // cwExpression is a metric-math line over the panel's other queries' ids.
-func (g Grafana) cwExpression(ref, id, expr, label string) cog.Builder[variants.Dataquery] {
+func (g Grafana) cwExpression(region, ref, id, expr, label string) cog.Builder[variants.Dataquery] {
 	q := gcw.NewMetricsQueryBuilder().RefId(ref).Id(id).Datasource(g.cloudwatchDS()).
 		QueryMode(gcw.QueryModeMetrics).MetricQueryType(gcw.MetricQueryTypeSearch).MetricEditorMode(gcw.MetricEditorModeCode).
-		Region(g.Region).Expression(expr).Label(label)
+		Region(region).Expression(expr).Label(label)
 	return gcw.NewMetricsQueryOrLogsQueryOrAnnotationQueryBuilder().MetricsQuery(q)
 }
 
@@ -60,20 +60,24 @@ func (g Grafana) alarmPanel(l *layout, idx alarmIndex, resource, slug, title, un
 	}
 	var qs []cog.Builder[variants.Dataquery]
 	ref := 'A'
+	region := g.Region
+	if a.Region != "" {
+		region = a.Region // us-east-1 for Route 53 and CloudFront metrics
+	}
 	if len(a.Metrics) == 0 {
 		stat := a.Statistic
 		if stat == "" {
 			stat = a.ExtendedStatistic
 		}
-		qs = append(qs, g.cwMetric("A", "m1", cloudwatch.MetricStat{Namespace: a.Namespace, MetricName: a.MetricName,
+		qs = append(qs, g.cwMetric(region, "A", "m1", cloudwatch.MetricStat{Namespace: a.Namespace, MetricName: a.MetricName,
 			Dimensions: a.Dimensions, Stat: stat, Period: a.Period}, a.MetricName, false))
 	}
 	for _, m := range a.Metrics {
 		switch {
 		case m.Metric != nil:
-			qs = append(qs, g.cwMetric(string(ref), m.ID, *m.Metric, m.Label, !m.ReturnData))
+			qs = append(qs, g.cwMetric(region, string(ref), m.ID, *m.Metric, m.Label, !m.ReturnData))
 		default:
-			qs = append(qs, g.cwExpression(string(ref), m.ID, m.Expression, m.Label))
+			qs = append(qs, g.cwExpression(region, string(ref), m.ID, m.Expression, m.Label))
 		}
 		ref++
 	}

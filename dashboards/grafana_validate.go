@@ -372,14 +372,16 @@ func checkDatasource(ps *validate.Problems, path, typ, uid string, known Datasou
 }
 
 var (
-	grafanaRange    = regexp.MustCompile(`\$\{?__(rate_interval|interval|range)(_ms|_s)?\}?`)
+	grafanaRange    = regexp.MustCompile(`\$\{?__(rate_interval|interval|range)\}?`)
+	grafanaNumber   = regexp.MustCompile(`\$\{?__(rate_interval|interval|range)_(ms|s)\}?`)
 	grafanaVariable = regexp.MustCompile(`\$\{[^}]+\}|\$[A-Za-z_][A-Za-z0-9_]*|\[\[[^\]]+\]\]`)
 )
 
-// substituteVariables replaces Grafana's interval variables with 5m and every other
-// variable with a word, as Grafana does before sending a query: what is left must be
-// PromQL.
+// substituteVariables replaces Grafana's interval variables with 5m (300 for their
+// _s and _ms forms, which are numbers) and every other variable with a word, as
+// Grafana does before sending a query: what is left must be PromQL.
 func substituteVariables(expr string) string {
+	expr = grafanaNumber.ReplaceAllString(expr, "300")
 	expr = grafanaRange.ReplaceAllString(expr, "5m")
 	return grafanaVariable.ReplaceAllString(expr, "var")
 }
