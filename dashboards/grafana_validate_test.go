@@ -111,3 +111,31 @@ func TestAVariableInPromQLIsReplacedBeforeParsing(t *testing.T) {
 		}
 	}
 }
+
+func TestAGrafanaCloudWatchQueryMustMatchItsAlarmsNamespaceAndDimensions(t *testing.T) {
+	ds, err := BuildGrafana(sampleGrafana(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var infra GrafanaDashboard
+	for _, d := range ds {
+		if d.Name == "infrastructure" {
+			infra = d
+		}
+	}
+	if err := ValidateGrafana(Datasources{}, sampleSet(t), infra); err != nil {
+		t.Fatalf("the built infrastructure dashboard disagrees with its alarms: %v", err)
+	}
+	wrongNS := infra
+	wrongNS.JSON = []byte(strings.Replace(string(infra.JSON), `"namespace": "AWS/RDS"`, `"namespace": "AWS/Aurora"`, 1))
+	err = ValidateGrafana(Datasources{}, sampleSet(t), wrongNS)
+	if err == nil || !strings.Contains(err.Error(), "CPUUtilization of \"prod-reservations\" is in namespace AWS/Aurora here, but alarm vigil-prod-reservations-db-rds-cpu-high watches it in AWS/RDS") {
+		t.Fatalf("got %v", err)
+	}
+	noTG := infra
+	noTG.JSON = []byte(strings.Replace(string(infra.JSON), `"TargetGroup": "targetgroup/prod-api/943f017f100becff"`, `"Zone": "a"`, 1))
+	err = ValidateGrafana(Datasources{}, sampleSet(t), noTG)
+	if err == nil || !strings.Contains(err.Error(), "but alarm vigil-prod-api-lb-target-5xx-rate watches it with {LoadBalancer=app/prod-public/50dc6c495c0c9188, TargetGroup=targetgroup/prod-api/943f017f100becff}") {
+		t.Fatalf("got %v", err)
+	}
+}
