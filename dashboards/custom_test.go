@@ -70,3 +70,29 @@ func TestATeamsBadJSONDashboardIsRefusedWithEveryProblem(t *testing.T) {
 		t.Errorf("a dashboard without uid passed: %v", err)
 	}
 }
+
+func TestATeamsCloudWatchBodyIsReadStrictlyAndCheckedWithTheAlarms(t *testing.T) {
+	good := `{"widgets":[{"type":"metric","x":0,"y":0,"width":12,"height":6,"properties":{"title":"Bookings","region":"eu-west-1","period":300,` +
+		`"metrics":[["reservations","BookingsCreated",{"stat":"Sum"}],["AWS/SQS","ApproximateNumberOfMessagesVisible","QueueName","prod-reservation-events"]]}}]}`
+	d, err := ParseCloudWatch("vigil-prod-bookings", good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Body.MetricCount() != 2 || d.Body.Widgets[0].Props.Metrics[1].Dimensions["QueueName"] != "prod-reservation-events" {
+		t.Fatalf("read %+v", d.Body)
+	}
+	if err := ValidateCloudWatch(Limits{}, sampleSet(t), d); err != nil {
+		t.Fatalf("a good team body was refused: %v", err)
+	}
+	if _, err := ParseCloudWatch("x", `{"widgets":[],"theme":"dark"}`); err == nil || !strings.Contains(err.Error(), `unknown field "theme"`) {
+		t.Errorf("an unknown field passed: %v", err)
+	}
+	bad := strings.Replace(good, `"AWS/SQS"`, `"AWS/SNS"`, 1)
+	d, err = ParseCloudWatch("vigil-prod-bookings", bad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ValidateCloudWatch(Limits{}, sampleSet(t), d); err == nil || !strings.Contains(err.Error(), "is in namespace AWS/SNS here, but alarm vigil-prod-prod-reservation-events-sqs-backlog watches it in AWS/SQS") {
+		t.Errorf("got %v", err)
+	}
+}
