@@ -218,7 +218,7 @@ func TestTwoNotifiersWithoutCodeShareOneBuild(t *testing.T) {
 }
 
 // The real build, from this repository's source: the function's hash is the zip's,
-// and the zip holds bootstrap.
+// the zip is named by its content, and two builds give the same zip.
 func TestNewNotifierBuildsTheLambdaFromSource(t *testing.T) {
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	resetBuilds()
@@ -237,6 +237,19 @@ func TestNewNotifierBuildsTheLambdaFromSource(t *testing.T) {
 	sum := sha256.Sum256(b)
 	assert.Equal(t, hex.EncodeToString(sum[:])+".zip", filepath.Base(path))
 	assert.Greater(t, len(b), 1<<20, "a Go binary, compressed, is megabytes")
+
+	// A second plan (another process: the once-per-process build forgotten) builds
+	// again and gets the same bytes, so the same path and hash: no change to show.
+	resetBuilds()
+	again, _, err := deployNotifier(t, notifierTopics(), func(topics *Topics) *NotifierArgs {
+		a := prodNotifier(t, topics)
+		a.Code = nil
+		return a
+	})
+	require.NoError(t, err)
+	fn2 := named(t, again, "aws:lambda/function:Function", "notifier-function")
+	assert.Equal(t, path, fn2.Inputs["code"].ArchiveValue().Path)
+	assert.Equal(t, str(t, fn, "sourceCodeHash"), str(t, fn2, "sourceCodeHash"))
 }
 
 // BenchmarkNewNotifier plans the prod notifier, building from source: the build runs
