@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/vigilops/vigil/alerts"
+	"github.com/vigilops/vigil/components/alarms"
 	"github.com/vigilops/vigil/notifier/config"
 	"github.com/vigilops/vigil/notifier/format"
 	"github.com/vigilops/vigil/notifier/message"
@@ -127,8 +128,35 @@ type NotifierArgs struct {
 	// working directory upwards, else that module as the go command resolves it (a
 	// team's program that requires it).
 	ModuleDir string
+	// USEast1 are the severity topics of us-east-1, for a stack of another region:
+	// Route 53's uptime alarms live there and notify those topics (components/alarms),
+	// so the function subscribes to them too (SNS delivers to a function of another
+	// region, but not from us-east-1 into an opt-in region such as eu-south-1, which is
+	// refused), and their failed deliveries are alarmed on in us-east-1, to an e-mail
+	// topic there. Defaults to none.
+	USEast1 *RegionalTopics
 	// Tags are set on every resource that takes tags. Defaults to none.
 	Tags map[string]string
+}
+
+// RegionalTopics are severity topics of another region and the provider they were
+// created with.
+type RegionalTopics struct {
+	// Topics are what NewTopics returned for that region. Required.
+	Topics *Topics
+	// Provider is the provider of that region. Required.
+	Provider pulumi.ProviderResource
+}
+
+// optInRegions are the regions that SNS in us-east-1 cannot deliver to a Lambda
+// function of (Amazon SNS Developer Guide, "Prerequisites for integrating Amazon SNS
+// with Lambda functions across regions": regions launched after March 20, 2019, which
+// an account opts in to).
+var optInRegions = map[string]bool{
+	"af-south-1": true, "ap-east-1": true, "ap-east-2": true, "ap-northeast-3": true, "ap-south-2": true,
+	"ap-southeast-3": true, "ap-southeast-4": true, "ap-southeast-5": true, "ap-southeast-7": true,
+	"ca-west-1": true, "eu-central-2": true, "eu-south-1": true, "eu-south-2": true, "il-central-1": true,
+	"me-central-1": true, "me-south-1": true, "mx-central-1": true,
 }
 
 var (
@@ -219,6 +247,26 @@ func (a *NotifierArgs) Validate() error {
 	if c := a.Code; c != nil {
 		validate.Required(&ps, "Code.ZipPath", c.ZipPath, "the zip that notifier/build wrote")
 		validate.Required(&ps, "Code.SourceCodeHash", c.SourceCodeHash, "the base64 SHA-256 of the zip")
+	}
+	if e := a.USEast1; e != nil {
+		switch {
+		case e.Topics == nil || e.Topics.prefix == "":
+			ps.Add("USEast1.Topics", "is required", "pass the *Topics that NewTopics returned for us-east-1")
+		case e.Topics.region != alarms.USEast1Region:
+			ps.Addf("USEast1.Topics", "pass the topics created with the us-east-1 provider", "are in %s, not us-east-1", e.Topics.region)
+		}
+		if e.Provider == nil {
+			ps.Add("USEast1.Provider", "is required", "pass the aws.Provider of us-east-1 the topics were created with")
+		}
+		if a.Topics != nil && a.Topics.prefix != "" {
+			switch r := a.Topics.region; {
+			case r == alarms.USEast1Region:
+				ps.Add("USEast1", "must not be set for a stack in us-east-1", "its topics are the stack's own")
+			case optInRegions[r]:
+				ps.Addf("USEast1", "keep the chat channels of us-east-1's alarms out of this stack, or run the notifier in a region enabled by default",
+					"cannot deliver to a function in %s: SNS does not deliver from us-east-1 to a Lambda function of an opt-in region", r)
+			}
+		}
 	}
 	validate.Tags(&ps, "Tags", a.Tags)
 	if ps.Len() == 0 && a.Topics != nil {

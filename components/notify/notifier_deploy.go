@@ -186,37 +186,29 @@ func NewNotifier(ctx *pulumi.Context, name string, args *NotifierArgs, opts ...p
 		return nil, err
 	}
 
-	for _, sev := range args.subscribedSeverities() {
-		topic := t.Topic[sev]
-		perm, err := lambda.NewPermission(ctx, name+"-"+string(sev)+"-permission", &lambda.PermissionArgs{
-			Action:    pulumi.String("lambda:InvokeFunction"),
-			Function:  fn.Name,
-			Principal: pulumi.String("sns.amazonaws.com"),
-			SourceArn: topic.Arn,
-		}, parent)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := sns.NewTopicSubscription(ctx, name+"-"+string(sev)+"-subscription", &sns.TopicSubscriptionArgs{
-			Topic:    topic.Arn,
-			Protocol: pulumi.String("lambda"),
-			Endpoint: fn.Arn,
-		}, parent, pulumi.DependsOn([]pulumi.Resource{perm})); err != nil {
-			return nil, err
-		}
+	if err := subscribeFunction(ctx, name, args, t, fn, parent); err != nil {
+		return nil, err
 	}
-
-	alarmTopic, err := newAlarmTopic(ctx, name, args, parent)
+	alarmTopic, err := newAlarmTopic(ctx, name+"-alarm-topic", t, args, parent)
 	if err != nil {
 		return nil, err
 	}
-	all := map[alerts.Severity]pulumi.StringInput{}
-	for _, sev := range alerts.Severities() {
-		all[sev] = alarmTopic.Arn
+	alarmArgs := &alarms.AlarmsArgs{
+		Region: region, Alarms: NotifierAlarms(prefix, args.RunbookBaseURL, args.Tags), Topics: everySeverity(alarmTopic.Arn), Tags: args.Tags,
 	}
-	n.Alarms, err = alarms.NewAlarms(ctx, name+"-alarms", &alarms.AlarmsArgs{
-		Region: region, Alarms: NotifierAlarms(prefix, args.RunbookBaseURL, args.Tags), Topics: all, Tags: args.Tags,
-	}, parent)
+	if e := args.USEast1; e != nil {
+		east := pulumi.Provider(e.Provider)
+		if err := subscribeFunction(ctx, name+"-"+e.Topics.region, args, e.Topics, fn, parent, east); err != nil {
+			return nil, err
+		}
+		eastTopic, err := newAlarmTopic(ctx, name+"-"+e.Topics.region+"-alarm-topic", e.Topics, args, parent, east)
+		if err != nil {
+			return nil, err
+		}
+		alarmArgs.Alarms = append(alarmArgs.Alarms, TopicDeliveryAlarms(prefix, e.Topics.prefix, e.Topics.region, args.RunbookBaseURL, args.Tags)...)
+		alarmArgs.USEast1 = &alarms.Regional{Provider: e.Provider, Topics: everySeverity(eastTopic.Arn)}
+	}
+	n.Alarms, err = alarms.NewAlarms(ctx, name+"-alarms", alarmArgs, parent)
 	if err != nil {
 		return nil, err
 	}
@@ -243,33 +235,70 @@ func NewNotifier(ctx *pulumi.Context, name string, args *NotifierArgs, opts ...p
 	return n, nil
 }
 
-// newAlarmTopic creates the e-mail-only topic of the notifier's alarms, encrypted
-// with the topics' key, which CloudWatch alarms of the account may publish to.
-func newAlarmTopic(ctx *pulumi.Context, name string, args *NotifierArgs, parent pulumi.ResourceOption) (*sns.Topic, error) {
-	t := args.Topics
+// everySeverity maps every severity to one topic: the notifier's alarms all go to
+// its e-mail topic, whatever their severity.
+func everySeverity(topic pulumi.StringInput) map[alerts.Severity]pulumi.StringInput {
+	out := map[alerts.Severity]pulumi.StringInput{}
+	for _, sev := range alerts.Severities() {
+		out[sev] = topic
+	}
+	return out
+}
+
+// subscribeFunction subscribes the function to the topics of t that the channels
+// want, each with a lambda.Permission for that topic only. The subscription is made
+// where the topic is (opts carry its provider); the permission where the function is.
+func subscribeFunction(ctx *pulumi.Context, name string, args *NotifierArgs, t *Topics, fn *lambda.Function, parent pulumi.ResourceOption, opts ...pulumi.ResourceOption) error {
+	for _, sev := range args.subscribedSeverities() {
+		topic := t.Topic[sev]
+		perm, err := lambda.NewPermission(ctx, name+"-"+string(sev)+"-permission", &lambda.PermissionArgs{
+			Action:    pulumi.String("lambda:InvokeFunction"),
+			Function:  fn.Name,
+			Principal: pulumi.String("sns.amazonaws.com"),
+			SourceArn: topic.Arn,
+		}, parent)
+		if err != nil {
+			return err
+		}
+		if _, err := sns.NewTopicSubscription(ctx, name+"-"+string(sev)+"-subscription", &sns.TopicSubscriptionArgs{
+			Topic:    topic.Arn,
+			Protocol: pulumi.String("lambda"),
+			Endpoint: fn.Arn,
+		}, append([]pulumi.ResourceOption{parent, pulumi.DependsOn([]pulumi.Resource{perm})}, opts...)...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// newAlarmTopic creates an e-mail-only topic for the notifier's alarms beside the
+// topics t (opts carry their provider), encrypted with their key, which CloudWatch
+// alarms of the account may publish to.
+func newAlarmTopic(ctx *pulumi.Context, name string, t *Topics, args *NotifierArgs, parent pulumi.ResourceOption, opts ...pulumi.ResourceOption) (*sns.Topic, error) {
+	opts = append([]pulumi.ResourceOption{parent}, opts...)
 	partition := iampolicy.Partition(t.region)
-	topic, err := sns.NewTopic(ctx, name+"-alarm-topic", &sns.TopicArgs{
-		Name:             pulumi.String(notifierAlarmTopicName(t.prefix)),
-		DisplayName:      pulumi.String(displayName(t.prefix+" notifier", "alarms")),
+	topic, err := sns.NewTopic(ctx, name, &sns.TopicArgs{
+		Name:             pulumi.String(notifierAlarmTopicName(args.Topics.prefix)),
+		DisplayName:      pulumi.String(displayName(args.Topics.prefix+" notifier", "alarms")),
 		KmsMasterKeyId:   t.KeyArn,
 		SignatureVersion: pulumi.Int(2),
 		Tags:             pulumi.ToStringMap(args.Tags),
-	}, parent)
+	}, opts...)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := sns.NewTopicPolicy(ctx, name+"-alarm-topic-policy", &sns.TopicPolicyArgs{
+	if _, err := sns.NewTopicPolicy(ctx, name+"-policy", &sns.TopicPolicyArgs{
 		Arn: topic.Arn,
 		Policy: topic.Arn.ApplyT(func(arn string) string {
 			return TopicPolicy(partition, t.account, t.region, arn, nil).JSON()
 		}).(pulumi.StringOutput),
-	}, parent); err != nil {
+	}, opts...); err != nil {
 		return nil, err
 	}
 	for _, e := range args.AlarmEmails {
-		if _, err := sns.NewTopicSubscription(ctx, name+"-alarm-email-"+shortHash(e), &sns.TopicSubscriptionArgs{
+		if _, err := sns.NewTopicSubscription(ctx, name+"-email-"+shortHash(e), &sns.TopicSubscriptionArgs{
 			Topic: topic.Arn, Protocol: pulumi.String("email"), Endpoint: pulumi.String(e),
-		}, parent); err != nil {
+		}, opts...); err != nil {
 			return nil, err
 		}
 	}
