@@ -160,7 +160,7 @@ func BuildCloudWatch(c CloudWatch) ([]CloudWatchDashboard, error) {
 	}
 	out = append(out, parts...)
 	for _, r := range order {
-		parts, err := c.pack(c.NamePrefix+"-"+r, "Alarms of "+r, c.detail(r, byResource[r]))
+		parts, err := c.pack(c.NamePrefix+"-"+plainDashboardName(r), "Alarms of "+r, c.detail(r, byResource[r]))
 		if err != nil {
 			return nil, err
 		}
@@ -467,3 +467,14 @@ func (c CloudWatch) pack(name, title string, sections []section) ([]CloudWatchDa
 
 // headerBytes is room for a part's title widget and the body's own fields.
 const headerBytes = 600
+
+// plainDashboardName makes a resource name (an SQS queue such as orders.fifo, a domain)
+// fit the names PutDashboard takes: letters, digits, hyphens and underscores.
+func plainDashboardName(resource string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+			return r
+		}
+		return '-'
+	}, resource)
+}

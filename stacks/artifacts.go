@@ -74,6 +74,7 @@ func buildArtifacts(ps *validate.Problems, env *Environment) {
 
 	buildAlarms(ps, env)
 	buildLogs(ps, env)
+	buildDashboards(ps, env, c)
 
 	am, err := routing.Build(routingOf(env))
 	var amYAML []byte

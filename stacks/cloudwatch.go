@@ -123,6 +123,7 @@ func buildAlarms(ps *validate.Problems, env *Environment) {
 		e.Certificates = append(e.Certificates, cert)
 	}
 	keepKindOverrides(ps, &e, o)
+	env.CloudWatchEstate = e
 	set, err := cw.Build(e)
 	if err != nil {
 		if invalid, ok := err.(*validate.Error); ok {

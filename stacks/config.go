@@ -49,6 +49,8 @@ type Config struct {
 	// CloudTrail is the trail whose log group gets the CIS monitoring filters: an
 	// existing log group by name, or one vigil creates with its trail. Optional.
 	CloudTrail logs.CloudTrail `json:"cloudTrail"`
+	// Dashboards configures the Grafana and CloudWatch dashboards vigil builds.
+	Dashboards DashboardsConfig `json:"dashboards"`
 	// Services, Databases, Caches, Queues and Certificates are the monitored estate.
 	Services     []Service     `json:"services"`
 	Databases    []Database    `json:"databases"`
@@ -137,6 +139,27 @@ type Service struct {
 	// LogAlarms change the shipped filters' alarms by slug (http-4xx, http-5xx,
 	// http-502, app-errors): threshold, severity, or leave one out.
 	LogAlarms map[string]logs.AlarmOverride `json:"logAlarms"`
+}
+
+// DashboardsConfig configures the dashboards beyond what the estate gives.
+type DashboardsConfig struct {
+	// GrafanaFiles are the team's own Grafana dashboard JSON files, relative to the
+	// project folder; checked as vigil's are. Optional.
+	GrafanaFiles []string `json:"grafanaFiles"`
+	// CloudWatchFiles are the team's own CloudWatch dashboard bodies (JSON), relative
+	// to the project folder; checked against CloudWatch's limits and the alarms.
+	CloudWatchFiles []string `json:"cloudwatchFiles"`
+	// EnvironmentLabel is the label that carries the environment on every series of
+	// a Prometheus shared by environments. Empty (the default) when each environment
+	// has its own Prometheus.
+	EnvironmentLabel string `json:"environmentLabel"`
+	// EndpointLabel names the endpoint on the request counter. Defaults to handler.
+	EndpointLabel string `json:"endpointLabel"`
+	// ExternalGrafanaFolder, when set, also deploys the Grafana dashboards to an
+	// external Grafana (Grafana Cloud, Amazon Managed Grafana) into a folder of this
+	// title, through the Grafana provider configured with grafana:url and
+	// grafana:auth. Optional.
+	ExternalGrafanaFolder string `json:"externalGrafanaFolder"`
 }
 
 // AlarmOverridesByKind holds the CloudWatch alarm overrides of each kind of item.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/vigilops/vigil/alerts"
 	"github.com/vigilops/vigil/components/alarms"
+	cdash "github.com/vigilops/vigil/components/dashboards"
 	"github.com/vigilops/vigil/components/logfilters"
 	"github.com/vigilops/vigil/components/notify"
 	"github.com/vigilops/vigil/validate"
@@ -18,6 +19,9 @@ type Deployment struct {
 	Topics *notify.Topics
 	// Alarms are the CloudWatch alarms of the estate; nil when it has none.
 	Alarms *alarms.Alarms
+	// Dashboards are the CloudWatch dashboards (and an external Grafana's); nil when
+	// the stack has nothing to show.
+	Dashboards *cdash.Dashboards
 	// LogFilters are the log metric filters, their alarms, the saved queries and the
 	// CIS trail; nil when the stack has no log group and no trail.
 	LogFilters *logfilters.LogFilters
@@ -103,7 +107,12 @@ func Deploy(ctx *pulumi.Context, env *Environment) (*Deployment, error) {
 			return nil, err
 		}
 	}
+	dash, err := deployDashboards(ctx, env, alarmSet, logFilters)
+	if err != nil {
+		return nil, err
+	}
 	d := &Deployment{
+		Dashboards: dash,
 		LogFilters: logFilters,
 		Topics:     topics,
 		Alarms:     alarmSet,
@@ -169,4 +178,46 @@ func topicArns(t *notify.Topics) map[alerts.Severity]pulumi.StringInput {
 		out[sev] = topic.Arn
 	}
 	return out
+}
+
+// deployDashboards creates the CloudWatch dashboards, with the ARNs of the alarms they
+// show filled in, and the Grafana dashboards of an external Grafana when the stack
+// names its folder.
+func deployDashboards(ctx *pulumi.Context, env *Environment, a *alarms.Alarms, lf *logfilters.LogFilters) (*cdash.Dashboards, error) {
+	d := env.Dashboards
+	var external *cdash.ExternalGrafana
+	if folder := env.DashboardsConfig.ExternalGrafanaFolder; folder != "" && len(d.Grafana) > 0 {
+		external = &cdash.ExternalGrafana{Folder: folder, Dashboards: d.Grafana}
+	}
+	if len(d.CloudWatch) == 0 && external == nil {
+		return nil, nil
+	}
+	var arns []pulumi.StringMapOutput
+	healthChecks := pulumi.StringMap{}.ToStringMapOutput()
+	if a != nil {
+		arns = append(arns, a.AlarmArns)
+		healthChecks = a.HealthCheckIds
+	}
+	if lf != nil {
+		arns = append(arns, lf.AlarmArns)
+	}
+	all := pulumi.StringMap{}.ToStringMapOutput()
+	if len(arns) > 0 {
+		inputs := make([]any, len(arns))
+		for i, m := range arns {
+			inputs[i] = m
+		}
+		all = pulumi.All(inputs...).ApplyT(func(maps []any) map[string]string {
+			out := map[string]string{}
+			for _, m := range maps {
+				for k, v := range m.(map[string]string) {
+					out[k] = v
+				}
+			}
+			return out
+		}).(pulumi.StringMapOutput)
+	}
+	return cdash.NewDashboards(ctx, "dashboards", &cdash.DashboardsArgs{
+		CloudWatch: d.CloudWatch, AlarmArns: all, HealthCheckIds: healthChecks, Grafana: external,
+	})
 }

@@ -222,8 +222,8 @@ func TestEqualLatencyPercentilesAreAllowedAndP95AboveP99IsNot(t *testing.T) {
 // topic of its severity, and the trail the CIS filters.
 func TestLogGroupsGetTheirFiltersAlarmsAndQueriesAndTheTrailItsCISSet(t *testing.T) {
 	c := deployUnderMocks(t, "eu-west-1", map[string]any{
-		"vigil:services": []map[string]any{{"name": "web", "logGroup": "/ecs/prod/web", "logFormat": map[string]any{"type": "access"}}},
-		"vigil:cloudTrail": map[string]any{"logGroup": "/aws/cloudtrail/org"},
+		"vigil:services":      []map[string]any{{"name": "web", "logGroup": "/ecs/prod/web", "logFormat": map[string]any{"type": "access"}}},
+		"vigil:cloudTrail":    map[string]any{"logGroup": "/aws/cloudtrail/org"},
 		"vigil:notifications": map[string]any{"high": map[string]any{"emails": []string{"security@example.com"}}},
 	})
 	filters := map[string]map[string]any{}
@@ -262,4 +262,37 @@ func TestLogGroupsGetTheirFiltersAlarmsAndQueriesAndTheTrailItsCISSet(t *testing
 	}), nil)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "vigil:services[0].logFilters: needs logGroup")
+}
+
+// The plan builds the dashboards of the estate, shows every alarm on one, and deploys
+// the CloudWatch ones with the alarms' ARNs in place.
+func TestDashboardsShowEveryAlarmAndAreDeployedWithTheirARNs(t *testing.T) {
+	cfg := map[string]any{"vigil:services": []map[string]any{{"name": "api",
+		"ecs": map[string]any{"cluster": "prod-main", "service": "api"}, "logGroup": "/ecs/prod/api"}}}
+	env, err := FromValues("vigil", "prod", prodValues(cfg), nil)
+	require.NoError(t, err)
+	for _, w := range env.Warnings {
+		assert.NotContains(t, w, "is on no dashboard")
+	}
+	assert.Contains(t, env.Artifacts, "grafana/provisioning/dashboards/vigil.yaml")
+	assert.Contains(t, env.Artifacts, "grafana/dashboards/overview.json")
+	assert.Contains(t, env.Artifacts, "cloudwatch/dashboards/vigil-prod-overview.json")
+	assert.Contains(t, string(env.Artifacts["cloudwatch/dashboards/vigil-prod-overview.json"]), "${alarm:vigil-prod-api-ecs-cpu-high}")
+
+	c := deployUnderMocks(t, "eu-west-1", cfg)
+	overview, ok := c.Named("aws:cloudwatch/dashboard:Dashboard", "dashboards-vigil-prod-overview")
+	if !ok {
+		for _, r := range c.ByType("aws:cloudwatch/dashboard:Dashboard") {
+			if r.Plain()["dashboardName"] == "vigil-prod-overview" {
+				overview, ok = r, true
+			}
+		}
+	}
+	require.True(t, ok, "the overview dashboard is registered")
+	body, _ := overview.Plain()["dashboardBody"].(string)
+	// The mock gives each alarm an ARN from its logical name; what matters is that the
+	// component's ARN replaced the placeholder.
+	assert.Contains(t, body, `"arn:aws:cloudwatch:eu-west-1:123456789012:alarms-api-ecs-cpu-high"`)
+	assert.Contains(t, body, `"arn:aws:cloudwatch:eu-west-1:123456789012:logs-alarms-api-http-5xx"`)
+	assert.NotContains(t, body, "${alarm:")
 }

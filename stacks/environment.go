@@ -62,6 +62,15 @@ type Environment struct {
 	// Alarms are the CloudWatch alarms, composites, health checks and agent
 	// configurations of the estate, built and validated.
 	Alarms cw.Set
+	// CloudWatchEstate is what the CloudWatch alarms were built from; the dashboards
+	// draw its items.
+	CloudWatchEstate cw.Estate
+	// Dashboards are the CloudWatch dashboards and Grafana models, built and checked.
+	Dashboards Dashboards
+	// DashboardsConfig is the stack's vigil:dashboards.
+	DashboardsConfig DashboardsConfig
+	// projectDir is the project folder, which files named in the config are in.
+	projectDir string
 	// CloudTrail is the trail the CIS filters watch; nil for none.
 	CloudTrail *logs.CloudTrail
 	// Logs are the log metric filters, their alarms, the saved queries and the trail.

@@ -154,6 +154,7 @@ func FromValues(project, stack string, values map[string]string, secretKeys []st
 	env := resolve(&ps, project, stack, cfg, values[RegionKey], judged)
 	checkAllowedAccounts(&ps, values[AllowedAccountsKey], cfg.AccountID)
 	resolveSLOs(&ps, env, cfg.SLOFiles, o.dir)
+	env.projectDir = o.dir
 	if ps.Len() == 0 {
 		// Only a valid environment is worth generating from: the generators would
 		// repeat the problems already found, in their own words.

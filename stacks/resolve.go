@@ -68,6 +68,7 @@ func resolve(ps *validate.Problems, project, stack string, cfg *Config, region s
 	env.PublisherRoles = cfg.PublisherRoles
 
 	env.AlarmOverrides = cfg.AlarmOverrides
+	env.DashboardsConfig = cfg.Dashboards
 	if cfg.CloudTrail != (logs.CloudTrail{}) {
 		ct := cfg.CloudTrail
 		env.CloudTrail = &ct
