@@ -223,9 +223,13 @@ func TestAnAnswerThatQuotesTheURLIsScrubbed(t *testing.T) {
 func TestNoRetryIsStartedThatTheDeadlineWouldCut(t *testing.T) {
 	_, url := serve(t, answer{status: 429, retryAfter: "30"}, answer{status: 200})
 	sl := &sleeper{}
-	ctx, cancel := context.WithDeadline(context.Background(), now.Add(10*time.Second))
+	// A context's deadline runs on the real clock: the sender's clock starts there too.
+	start := time.Now()
+	ctx, cancel := context.WithDeadline(context.Background(), start.Add(10*time.Second))
 	defer cancel()
-	res, err := sender(t, sl, deliver.Config{}).Post(ctx, url, "application/json", []byte("{}"))
+	s, err := deliver.New(deliver.Config{Sleep: sl.sleep, Now: func() time.Time { return start }})
+	require.NoError(t, err)
+	res, err := s.Post(ctx, url, "application/json", []byte("{}"))
 	require.Error(t, err)
 	assert.Equal(t, 1, res.Attempts)
 	assert.Empty(t, sl.waits)
