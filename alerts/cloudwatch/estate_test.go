@@ -156,7 +156,8 @@ func TestBuildWatchesEachKindWithAWSsOwnMetrics(t *testing.T) {
 	assert.Equal(t, "ANOMALY_DETECTION_BAND(m1, 2)", alarms["ecs-network-anomaly"].Metrics[1].Expression)
 	assert.Equal(t, "us-east-1", alarms["uptime-check-failed"].Region, "Route 53 metrics exist only in us-east-1")
 	assert.Equal(t, "vigil-prod-api-ecs-cpu-high", cpu.Name)
-	assert.Equal(t, "Service api uses most of its reserved CPU. Fires when CPU used, % of reserved is above 80 % in 5 of 5 periods of 1m. Runbook: "+runbooks+"#ecs-cpu-high", cpu.Description)
+	// The prose, then the lines the notifier reads: service, and the runbook.
+	assert.Equal(t, "Service api uses most of its reserved CPU. Fires when CPU used, % of reserved is above 80 % in 5 of 5 periods of 1m.\nservice: api\nRunbook: "+runbooks+"#ecs-cpu-high", cpu.Description)
 }
 
 // breachAndOK returns a datapoint that breaches the alarm and the nearest one that
