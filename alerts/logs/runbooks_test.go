@@ -110,6 +110,36 @@ func sectionBody(page string, hs []pageHeading, line int) string {
 
 var pageLinkRe = regexp.MustCompile(`\]\(#([^)\s]+)\)`)
 
+// logTableIntro starts the paragraph before the page's table of the log filters'
+// alarms.
+const logTableIntro = "The log metric filters' alarms (`alerts/logs`"
+
+var tableRowRe = regexp.MustCompile(`^\| \[([a-z0-9-]+)\]\(#[a-z0-9-]+\) \|`)
+
+// logTableSlugs returns the slugs of the rows of the log filters' table: the first
+// table after logTableIntro, up to its first line that is not a row.
+func logTableSlugs(page string) []string {
+	i := strings.Index(page, logTableIntro)
+	if i < 0 {
+		return nil
+	}
+	var out []string
+	inTable := false
+	for _, line := range strings.Split(page[i:], "\n") {
+		if !strings.HasPrefix(line, "|") {
+			if inTable {
+				break
+			}
+			continue
+		}
+		inTable = true
+		if m := tableRowRe.FindStringSubmatch(line); m != nil {
+			out = append(out, m[1])
+		}
+	}
+	return out
+}
+
 // logRunbookProblems lists what is wrong between the runbook page and the log
 // filters' alarms of a set: an alarm of a shipped or CIS filter whose RunbookURL or
 // description does not link base#slug; a slug with no section, with more than one
@@ -190,9 +220,18 @@ func logRunbookProblems(page, base string, s Set) []string {
 			}
 		}
 	}
+	tableRows := logTableSlugs(page)
+	if len(tableRows) == 0 {
+		problems = append(problems, fmt.Sprintf("docs/runbooks.md has no table of the log filters' alarms after %q", logTableIntro))
+	}
+	for _, slug := range tableRows {
+		if !seen[slug] {
+			problems = append(problems, fmt.Sprintf("%s: the table of the log filters' alarms has a row for no alarm of the set", slug))
+		}
+	}
 	for _, h := range hs {
-		if h.level == 2 && strings.HasPrefix(h.text, "cis-") && !seen[h.text] {
-			problems = append(problems, fmt.Sprintf("%s: docs/runbooks.md has a section (line %d) for no CIS control", h.text, h.line))
+		if h.level == 2 && (strings.HasPrefix(h.text, "cis-") || slices.Contains(tableRows, h.text)) && !seen[h.text] {
+			problems = append(problems, fmt.Sprintf("%s: docs/runbooks.md has a section (line %d) for no log filter's alarm of the set", h.text, h.line))
 		}
 	}
 	for _, m := range pageLinkRe.FindAllStringSubmatch(page, -1) {
@@ -296,6 +335,15 @@ func TestLogRunbookProblemsCatchesAMissingDuplicatedOrMislinkedSection(t *testin
 			"cis-root-account-usage: the section does not name its Security Hub control, CloudWatch.1"},
 		{"A section left over from no CIS control is reported.", page + "\n## cis-ec2-instance-changes\n\nold\n", s,
 			"cis-ec2-instance-changes: docs/runbooks.md has a section"},
+		{"A section and row left over from a filter no longer shipped are reported.", page, with(func(fs []Filter) {
+			for i := range fs {
+				if fs[i].Slug == SlugHTTP502 {
+					fs[i].Slug, fs[i].Alarm.Slug = "http-503", "http-503"
+				}
+			}
+		}), "http-502: docs/runbooks.md has a section"},
+		{"A table row of no alarm is reported.", strings.Replace(page, "| [http-502](#http-502) |", "| [http-502](#http-502) |\n| [http-503](#http-502) |", 1), s,
+			"http-503: the table of the log filters' alarms has a row for no alarm of the set"},
 		{"A RunbookURL that is not base#slug is reported.", page, with(func(fs []Filter) { fs[root].Alarm.RunbookURL = runbookBase + "#cis-root" }),
 			`RunbookURL is "` + runbookBase + `#cis-root"`},
 		{"A description without the runbook link is reported.", page, with(func(fs []Filter) { fs[root].Alarm.Description = "The root user was used." }),
