@@ -86,7 +86,10 @@ func TestBuildReportsEveryProblemUnderItsConfigPath(t *testing.T) {
 			},
 		},
 		"An access log has no app-errors filter to override.": {
-			cfg:  api(func(s *Service) { s.Format.Type = FormatAccess; s.Alarms = map[string]AlarmOverride{"app-errors": {Disabled: true}} }),
+			cfg: api(func(s *Service) {
+				s.Format.Type = FormatAccess
+				s.Alarms = map[string]AlarmOverride{"app-errors": {Disabled: true}}
+			}),
 			want: map[string]string{"services[0].logAlarms.app-errors": "for access logs"},
 		},
 		"A team's filter needs a slug, a pattern, and a name no shipped filter has.": {
@@ -109,11 +112,15 @@ func TestBuildReportsEveryProblemUnderItsConfigPath(t *testing.T) {
 			want: map[string]string{"services[0].logFilters[0].pattern": "at most 2 regular expressions"},
 		},
 		"A pattern of 1025 characters is too long.": {
-			cfg:  api(func(s *Service) { s.Filters = []CustomFilter{{Name: "long", Pattern: `"` + strings.Repeat("a", 1023) + `"`}} }),
+			cfg: api(func(s *Service) {
+				s.Filters = []CustomFilter{{Name: "long", Pattern: `"` + strings.Repeat("a", 1023) + `"`}}
+			}),
 			want: map[string]string{"services[0].logFilters[0].pattern": "at most 1024 characters, got 1025"},
 		},
 		"A metric value that is no field of the pattern is refused.": {
-			cfg:  api(func(s *Service) { s.Filters = []CustomFilter{{Name: "slow", Pattern: `{ $.latency > 1000 }`, Value: "$.duration"}} }),
+			cfg: api(func(s *Service) {
+				s.Filters = []CustomFilter{{Name: "slow", Pattern: `{ $.latency > 1000 }`, Value: "$.duration"}}
+			}),
 			want: map[string]string{"services[0].logFilters[0].value": "$.duration is not a field the pattern tests"},
 		},
 		"A team's filter with a bad statistic, unit, threshold, severity and period reports all five.": {
