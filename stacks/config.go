@@ -51,6 +51,9 @@ type Config struct {
 	CloudTrail logs.CloudTrail `json:"cloudTrail"`
 	// Dashboards configures the Grafana and CloudWatch dashboards vigil builds.
 	Dashboards DashboardsConfig `json:"dashboards"`
+	// Notifier delivers the severity topics' messages to chat (Google Chat, Slack,
+	// Teams, webhooks) through vigil's Lambda. Optional: no channels, no function.
+	Notifier NotifierConfig `json:"notifier"`
 	// Services, Databases, Caches, Queues and Certificates are the monitored estate.
 	Services     []Service     `json:"services"`
 	Databases    []Database    `json:"databases"`
@@ -139,6 +142,38 @@ type Service struct {
 	// LogAlarms change the shipped filters' alarms by slug (http-4xx, http-5xx,
 	// http-502, app-errors): threshold, severity, or leave one out.
 	LogAlarms map[string]logs.AlarmOverride `json:"logAlarms"`
+}
+
+// NotifierConfig configures the notifier Lambda.
+type NotifierConfig struct {
+	// Channels are the chat channels and which severities each gets.
+	Channels []NotifierChannel `json:"channels"`
+	// AlarmEmails receive the alarms on the notification path itself (the function's
+	// errors and throttles, its dead-letter queue, failed SNS deliveries), by e-mail
+	// only, so that a broken path is noticed. Required with channels.
+	AlarmEmails []string `json:"alarmEmails"`
+	// DailySummaryAt is the local time (HH:MM) of the daily summary each chat channel
+	// gets. Defaults to none: no summary.
+	DailySummaryAt string `json:"dailySummaryAt"`
+	// TimeZone is the IANA time zone of the summary and of the times in messages.
+	// Defaults to UTC.
+	TimeZone string `json:"timeZone"`
+	// AlertmanagerURL and GrafanaURL are linked from the messages. Optional.
+	AlertmanagerURL string `json:"alertmanagerUrl"`
+	GrafanaURL      string `json:"grafanaUrl"`
+}
+
+// NotifierChannel is one chat channel of the notifier.
+type NotifierChannel struct {
+	// Name identifies the channel: 1 to 64 letters, digits, - or _. Required.
+	Name string `json:"name"`
+	// Target is googlechat, slack, teams or webhook. Required.
+	Target string `json:"target"`
+	// Severities the channel gets, recoveries included. Required.
+	Severities []string `json:"severities"`
+	// Webhook is the channel's https webhook URL. Secret: set it with
+	// `pulumi config set --secret --path 'notifier.channels[0].webhook'`.
+	Webhook Secret `json:"webhook"`
 }
 
 // DashboardsConfig configures the dashboards beyond what the estate gives.

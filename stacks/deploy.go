@@ -19,6 +19,8 @@ type Deployment struct {
 	Topics *notify.Topics
 	// Alarms are the CloudWatch alarms of the estate; nil when it has none.
 	Alarms *alarms.Alarms
+	// Notifier is the chat notifier Lambda; nil when the stack has no channels.
+	Notifier *notify.Notifier
 	// Dashboards are the CloudWatch dashboards (and an external Grafana's); nil when
 	// the stack has nothing to show.
 	Dashboards *cdash.Dashboards
@@ -57,7 +59,12 @@ func Deploy(ctx *pulumi.Context, env *Environment) (*Deployment, error) {
 		subscribers[sev] = s
 	}
 	topicsArgs := func(region string) *notify.TopicsArgs {
+		var key notify.KeyUse
+		if region == env.Region && notifierWants(env) {
+			key = notify.NotifierKeyUse(env.NamePrefix)
+		}
 		return &notify.TopicsArgs{
+			Key:                   key,
 			NamePrefix:            env.NamePrefix,
 			AccountID:             env.AccountID,
 			Region:                region,
@@ -91,9 +98,18 @@ func Deploy(ctx *pulumi.Context, env *Environment) (*Deployment, error) {
 			return nil, err
 		}
 	}
+	var east *notify.RegionalTopics
 	alarmSet, err := deployAlarms(ctx, env, topics, func(p pulumi.ProviderResource) (*notify.Topics, error) {
-		return notify.NewTopics(ctx, "notify-"+alarms.USEast1Region, topicsArgs(alarms.USEast1Region), pulumi.Provider(p))
+		t, err := notify.NewTopics(ctx, "notify-"+alarms.USEast1Region, topicsArgs(alarms.USEast1Region), pulumi.Provider(p))
+		if err == nil {
+			east = &notify.RegionalTopics{Topics: t, Provider: p}
+		}
+		return t, err
 	})
+	if err != nil {
+		return nil, err
+	}
+	notifier, err := deployNotifier(ctx, env, topics, east)
 	if err != nil {
 		return nil, err
 	}
@@ -112,6 +128,7 @@ func Deploy(ctx *pulumi.Context, env *Environment) (*Deployment, error) {
 		return nil, err
 	}
 	d := &Deployment{
+		Notifier:   notifier,
 		Dashboards: dash,
 		LogFilters: logFilters,
 		Topics:     topics,

@@ -1,6 +1,7 @@
 package stacks
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"sync"
@@ -295,4 +296,53 @@ func TestDashboardsShowEveryAlarmAndAreDeployedWithTheirARNs(t *testing.T) {
 	assert.Contains(t, body, `"arn:aws:cloudwatch:eu-west-1:123456789012:alarms-api-ecs-cpu-high"`)
 	assert.Contains(t, body, `"arn:aws:cloudwatch:eu-west-1:123456789012:logs-alarms-api-http-5xx"`)
 	assert.NotContains(t, body, "${alarm:")
+}
+
+// Chat channels in the config deploy the notifier: its function subscribed to the
+// topics its channels want, its secret holding the webhook as a secret, and the topics'
+// key letting its log group use it.
+func TestChatChannelsDeployTheNotifierWithTheWebhookKeptSecret(t *testing.T) {
+	const hook = "https://chat.googleapis.com/v1/spaces/AAAA/messages?key=k&token=planted-notifier-secret"
+	values := prodValues(map[string]any{
+		"vigil:notifications": map[string]any{"critical": map[string]any{"emails": []string{"oncall@example.com"}}},
+		"vigil:notifier": map[string]any{
+			"channels":    []map[string]any{{"name": "team-chat", "target": "googlechat", "severities": []string{"critical", "high"}, "webhook": hook}},
+			"alarmEmails": []string{"team@example.com"}, "dailySummaryAt": "09:00", "timeZone": "Europe/Berlin",
+		},
+	})
+	env, err := FromValues("vigil", "prod", values, []string{"vigil:notifier", "vigil:notifications"})
+	require.NoError(t, err)
+	cloud := mockcloud.New("vigil", "prod", env.AccountID, env.Region)
+	require.NoError(t, pulumi.RunErr(func(ctx *pulumi.Context) error {
+		_, err := Deploy(ctx, env)
+		return err
+	}, pulumi.WithMocks("vigil", "prod", cloud)))
+
+	fns := cloud.ByType("aws:lambda/function:Function")
+	require.Len(t, fns, 1)
+	assert.Equal(t, "vigil-prod-notifier", fns[0].Plain()["name"])
+	subs := 0
+	for _, r := range cloud.ByType("aws:sns/topicSubscription:TopicSubscription") {
+		if r.Plain()["protocol"] == "lambda" {
+			subs++
+		}
+	}
+	assert.Equal(t, 2, subs, "critical and high only")
+	secrets := cloud.ByType("aws:secretsmanager/secretVersion:SecretVersion")
+	require.Len(t, secrets, 1)
+	assert.True(t, secrets[0].IsSecret("secretString"), "the webhook stays a secret")
+	for _, r := range cloud.Resources() {
+		assert.NotContains(t, fmt.Sprint(r.Plain()), "planted-notifier-secret", "%s %s", r.Type, r.Name)
+	}
+	assert.NotEmpty(t, cloud.ByType("aws:scheduler/schedule:Schedule"), "the daily summary")
+
+	_, err = FromValues("vigil", "prod", prodValues(map[string]any{"vigil:notifier": map[string]any{
+		"channels": []map[string]any{{"name": "c", "target": "discord", "severities": []string{"urgent"}, "webhook": hook}}}}),
+		[]string{"vigil:notifier"})
+	require.Error(t, err)
+	got := problemPaths(t, err)
+	for _, k := range []string{"vigil:notifier.channels[0].target", "vigil:notifier.channels[0].severities[0]", "vigil:notifier.alarmEmails"} {
+		assert.Contains(t, got, k)
+	}
+	assert.NotContains(t, err.Error(), "planted-notifier-secret")
 }

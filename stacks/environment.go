@@ -67,6 +67,8 @@ type Environment struct {
 	CloudWatchEstate cw.Estate
 	// Dashboards are the CloudWatch dashboards and Grafana models, built and checked.
 	Dashboards Dashboards
+	// Notifier is the stack's vigil:notifier; no channels means no notifier.
+	Notifier NotifierConfig
 	// DashboardsConfig is the stack's vigil:dashboards.
 	DashboardsConfig DashboardsConfig
 	// projectDir is the project folder, which files named in the config are in.

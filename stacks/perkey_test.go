@@ -38,6 +38,10 @@ func fullConfig() map[string]any {
 			"certificate": map[string]any{"daysToExpiry": 30},
 		},
 		"vigil:alarmOverrides": map[string]any{},
+		"vigil:notifier": map[string]any{
+			"channels":    []map[string]any{{"name": "team-chat", "target": "googlechat", "severities": []string{"critical", "high"}, "webhook": "https://chat.example.com/v1/spaces/A/messages?token=t1"}},
+			"alarmEmails": []string{"team@example.com"}, "dailySummaryAt": "09:00", "timeZone": "Europe/Berlin",
+			"alertmanagerUrl": "https://alertmanager.example.com", "grafanaUrl": "https://grafana.example.com"},
 		"vigil:dashboards": map[string]any{
 			"grafanaFiles": []string{"stacks/testdata/dashboards/payments.json"}, "cloudwatchFiles": []string{"stacks/testdata/dashboards/payments-cloudwatch.json"},
 			"environmentLabel": "environment", "endpointLabel": "handler", "externalGrafanaFolder": "vigil prod"},
@@ -154,6 +158,15 @@ var changes = map[string]any{
 	"vigil:dashboards.environmentLabel":                  "env",
 	"vigil:dashboards.endpointLabel":                     "uri",
 	"vigil:dashboards.externalGrafanaFolder":             "vigil production",
+	"vigil:notifier.channels[0].name":                    "team-room",
+	"vigil:notifier.channels[0].target":                  "slack",
+	"vigil:notifier.channels[0].severities[0]":           "medium",
+	"vigil:notifier.channels[0].webhook":                 "https://chat.example.com/v1/spaces/A/messages?token=t2",
+	"vigil:notifier.alarmEmails[0]":                      "ops@example.com",
+	"vigil:notifier.dailySummaryAt":                      "08:30",
+	"vigil:notifier.timeZone":                            "Europe/Paris",
+	"vigil:notifier.alertmanagerUrl":                     "https://am.example.com",
+	"vigil:notifier.grafanaUrl":                          "https://g.example.com",
 	"vigil:cloudTrail.logGroup":                          "/aws/cloudtrail/other",
 	"vigil:cloudTrail.create":                            also{"vigil:cloudTrail": map[string]any{"create": true}},
 	"vigil:cloudTrail.retentionDays":                     400,
@@ -383,7 +396,7 @@ func deepCopy(v any) any {
 func plan(t *testing.T, cfg map[string]any) (fingerprint string, warnings []string) {
 	t.Helper()
 	values := prodValues(cfg)
-	env, err := FromValues("vigil", "prod", values, []string{"vigil:notifications"}, InDir(projectDir))
+	env, err := FromValues("vigil", "prod", values, []string{"vigil:notifications", "vigil:notifier"}, InDir(projectDir))
 	require.NoError(t, err)
 	cloud := mockcloud.New("vigil", "prod", env.AccountID, env.Region)
 	require.NoError(t, pulumi.RunErr(func(ctx *pulumi.Context) error {
@@ -427,7 +440,7 @@ func TestEveryConfigKeyChangesThePlanOrIsReportedAsNotUsedYet(t *testing.T) {
 				v = thresholdChange(field, lookup(t, base, thresholdKey(leaf)))
 			}
 			if bad, ok := checkOnly[leaf]; ok {
-				_, err := FromValues("vigil", "prod", prodValues(set(base, leaf, bad)), []string{"vigil:notifications"}, InDir(projectDir))
+				_, err := FromValues("vigil", "prod", prodValues(set(base, leaf, bad)), []string{"vigil:notifications", "vigil:notifier"}, InDir(projectDir))
 				require.Error(t, err, "%s is checked before deploy: a wrong value is refused", leaf)
 				assert.Contains(t, err.Error(), leaf)
 				return

@@ -69,6 +69,7 @@ func resolve(ps *validate.Problems, project, stack string, cfg *Config, region s
 
 	env.AlarmOverrides = cfg.AlarmOverrides
 	env.DashboardsConfig = cfg.Dashboards
+	resolveNotifier(ps, env, cfg)
 	if cfg.CloudTrail != (logs.CloudTrail{}) {
 		ct := cfg.CloudTrail
 		env.CloudTrail = &ct
