@@ -31,7 +31,9 @@ var notUsedYet = struct {
 func warnNotUsedYet(env *Environment, cfg *Config) {
 	const p = Namespace + ":"
 	var keys []string
-	if cfg.LogRetentionDays != 0 {
+	// The notifier's log group keeps logRetentionDays; without it no log group of
+	// vigil's own reads it yet.
+	if cfg.LogRetentionDays != 0 && len(cfg.Notifier.Channels) == 0 {
 		keys = append(keys, p+"logRetentionDays")
 	}
 	if cfg.TaskSize != (TaskSize{}) {

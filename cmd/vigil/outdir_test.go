@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -96,15 +97,19 @@ func TestAPlanWithoutSLOsRemovesTheStaleSLORulesOfThePreviousPlan(t *testing.T) 
 	code, stdout, stderr := vigil("plan", "--stack", "dev", "--dir", dir, "--out", out)
 	require.Equal(t, 0, code, stderr)
 	files := tree(t, out)
-	assert.NotContains(t, files, "prometheus/rules/slos.rules.yaml")
+	// Without SLOs there are no SLO rules and no SLO dashboard.
+	stale := []string{"grafana/dashboards/slo.json", "prometheus/rules/slos.rules.yaml"}
+	for _, f := range stale {
+		assert.NotContains(t, files, f)
+	}
 	var want []string
 	for _, f := range planFiles(t, projectDir) {
-		if f != "prometheus/rules/slos.rules.yaml" {
+		if !slices.Contains(stale, f) {
 			want = append(want, f)
 		}
 	}
 	assert.Equal(t, want, keys(files))
-	assert.Contains(t, stdout, "removed 1 file of the previous plan (prometheus/rules/slos.rules.yaml)")
+	assert.Contains(t, stdout, "removed 2 files of the previous plan (grafana/dashboards/slo.json, prometheus/rules/slos.rules.yaml)")
 }
 
 func TestAFailedPlanLeavesThePreviousPlanUntouched(t *testing.T) {

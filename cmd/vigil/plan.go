@@ -119,6 +119,12 @@ func withStandIns(env *stacks.Environment) *stacks.Environment {
 		}
 		copied.Notifications[sev] = ep
 	}
+	copied.Notifier.Channels = append([]stacks.NotifierChannel(nil), env.Notifier.Channels...)
+	for i, c := range copied.Notifier.Channels {
+		if c.Webhook.Placeholder() {
+			copied.Notifier.Channels[i].Webhook = EncryptedEndpoint
+		}
+	}
 	return &copied
 }
 
