@@ -24,8 +24,8 @@ test: tools
 ## prometheus and prometheus-alertmanager packages (the tests run all four), shellcheck
 ## (actionlint checks the workflows' scripts with it), and actionlint at a pinned
 ## version, with go install into $(GOBIN)
-TOOLS := prometheus promtool prometheus-alertmanager amtool shellcheck
-PACKAGES := prometheus prometheus-alertmanager shellcheck
+TOOLS := prometheus promtool prometheus-alertmanager amtool prometheus-blackbox-exporter shellcheck
+PACKAGES := prometheus prometheus-alertmanager prometheus-blackbox-exporter shellcheck
 tools:
 	@missing=""; for tool in $(TOOLS); do command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; done; \
 	if [ -n "$$missing" ]; then \
