@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -21,9 +22,9 @@ type Grafana struct {
 	// Region is CloudWatch's default region, such as eu-west-1. Required. CloudWatch is
 	// read with the task role's credentials (the AWS SDK's default chain), never keys.
 	Region string
-	// ScrapeInterval tells Grafana the smallest useful step of Prometheus queries.
-	// Defaults to DefaultScrapeInterval; use Prometheus.ScrapeInterval.
-	ScrapeInterval string
+	// ScrapeInterval tells Grafana the smallest useful step of Prometheus queries: pass
+	// Prometheus.ScrapeInterval. Between 5s and 5m; defaults to DefaultScrapeInterval.
+	ScrapeInterval time.Duration
 }
 
 // The UIDs of the provisioned data sources: dashboards.Datasources' defaults, so that
@@ -62,15 +63,18 @@ func DatasourcesYAML(g Grafana) ([]byte, error) {
 	validate.HTTPURL(&ps, "PrometheusURL", g.PrometheusURL)
 	validate.HTTPURL(&ps, "AlertmanagerURL", g.AlertmanagerURL)
 	validate.Region(&ps, "Region", g.Region)
-	if g.ScrapeInterval == "" {
-		g.ScrapeInterval = dur(DefaultScrapeInterval)
+	if g.ScrapeInterval == 0 {
+		g.ScrapeInterval = DefaultScrapeInterval
+	}
+	if g.ScrapeInterval < 5*time.Second || g.ScrapeInterval > 5*time.Minute {
+		ps.Addf("ScrapeInterval", "Prometheus.ScrapeInterval, 15s by default", "must be between 5s and 5m, got %s", g.ScrapeInterval)
 	}
 	if err := ps.Err("platform/config.Grafana"); err != nil {
 		return nil, err
 	}
 	doc := datasourcesDoc{APIVersion: 1, Datasources: []datasource{
 		{Name: "Prometheus", Type: "prometheus", UID: PrometheusUID, Access: "proxy", URL: strings.TrimRight(g.PrometheusURL, "/"),
-			IsDefault: true, JSONData: map[string]any{"httpMethod": "POST", "timeInterval": g.ScrapeInterval}},
+			IsDefault: true, JSONData: map[string]any{"httpMethod": "POST", "timeInterval": dur(g.ScrapeInterval)}},
 		{Name: "Alertmanager", Type: "alertmanager", UID: AlertmanagerUID, Access: "proxy", URL: strings.TrimRight(g.AlertmanagerURL, "/"),
 			JSONData: map[string]any{"implementation": "prometheus", "handleGrafanaManagedAlerts": false}},
 		{Name: "CloudWatch", Type: "cloudwatch", UID: CloudWatchUID, Access: "proxy",

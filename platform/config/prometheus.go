@@ -164,7 +164,10 @@ func (p Prometheus) withDefaults() Prometheus {
 	return p
 }
 
-func (p Prometheus) check() error {
+// check reports every problem of p, whose defaults are applied; evaluationSet says
+// whether EvaluationInterval was given, so that a bad ScrapeInterval it copied is
+// reported once.
+func (p Prometheus) check(evaluationSet bool) error {
 	var ps validate.Problems
 	interval := func(path string, d time.Duration) {
 		if d < 5*time.Second || d > 5*time.Minute {
@@ -172,7 +175,9 @@ func (p Prometheus) check() error {
 		}
 	}
 	interval("ScrapeInterval", p.ScrapeInterval)
-	interval("EvaluationInterval", p.EvaluationInterval)
+	if evaluationSet {
+		interval("EvaluationInterval", p.EvaluationInterval)
+	}
 	if !path.IsAbs(p.RulesDir) || path.Clean(p.RulesDir) != p.RulesDir {
 		ps.Addf("RulesDir", "for example /etc/prometheus/rules", "must be an absolute, clean path, got %q", p.RulesDir)
 	}
@@ -353,8 +358,9 @@ func sortedKeys(m map[string]string) []string {
 // PrometheusYAML validates p, every problem at once, and returns its prometheus.yml.
 // The same input always gives the same bytes.
 func PrometheusYAML(p Prometheus) ([]byte, error) {
+	evaluationSet := p.EvaluationInterval != 0
 	p = p.withDefaults()
-	if err := p.check(); err != nil {
+	if err := p.check(evaluationSet); err != nil {
 		return nil, err
 	}
 	var b strings.Builder
