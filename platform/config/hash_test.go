@@ -27,12 +27,18 @@ func TestTheContentHashChangesExactlyWhenTheContentDoes(t *testing.T) {
 		require.Equal(t, h, ContentHash(copyOf(base)))
 	}
 	cases := map[string]func(m map[string][]byte){
-		"A changed byte in a rule changes it.":    func(m map[string][]byte) { m["rules/catalog.rules.yaml"] = []byte("groups: [ ]\n") },
-		"A new dashboard changes it.":             func(m map[string][]byte) { m["dashboards/db.json"] = []byte("{}") },
-		"A removed file changes it.":              func(m map[string][]byte) { delete(m, "dashboards/api.json") },
-		"A renamed file changes it.":              func(m map[string][]byte) { m["dashboards/API.json"] = m["dashboards/api.json"]; delete(m, "dashboards/api.json") },
-		"An empty new file changes it.":           func(m map[string][]byte) { m["rules/empty.rules.yaml"] = nil },
-		"Bytes moved between two files change it": func(m map[string][]byte) { m["prometheus.yml"] = []byte("global: {}\ngroups: []\n"); m["rules/catalog.rules.yaml"] = nil },
+		"A changed byte in a rule changes it.": func(m map[string][]byte) { m["rules/catalog.rules.yaml"] = []byte("groups: [ ]\n") },
+		"A new dashboard changes it.":          func(m map[string][]byte) { m["dashboards/db.json"] = []byte("{}") },
+		"A removed file changes it.":           func(m map[string][]byte) { delete(m, "dashboards/api.json") },
+		"A renamed file changes it.": func(m map[string][]byte) {
+			m["dashboards/API.json"] = m["dashboards/api.json"]
+			delete(m, "dashboards/api.json")
+		},
+		"An empty new file changes it.": func(m map[string][]byte) { m["rules/empty.rules.yaml"] = nil },
+		"Bytes moved between two files change it": func(m map[string][]byte) {
+			m["prometheus.yml"] = []byte("global: {}\ngroups: []\n")
+			m["rules/catalog.rules.yaml"] = nil
+		},
 	}
 	for name, change := range cases {
 		m := copyOf(base)

@@ -219,7 +219,7 @@ func TestStaticAlertmanagersAndNoStackGiveNoDiscoveryAndNoExternalLabels(t *test
 
 func TestTheScrapeTimeoutIsTenSecondsOrTheIntervalWhicheverIsShorter(t *testing.T) {
 	cases := []struct {
-		interval, evaluation   time.Duration
+		interval, evaluation  time.Duration
 		wantTimeout, wantEval time.Duration
 	}{
 		{5 * time.Second, 0, 5 * time.Second, 5 * time.Second},
