@@ -20,7 +20,7 @@ var notUsedYet = struct {
 	serviceAlarms, databaseAlarms, cacheAlarms, queueAlarms []string
 }{
 	// vigil's own log groups and Fargate tasks come with the ECS platform.
-	top: []string{"logRetentionDays", "taskSize"},
+	top: []string{"logRetentionDays"},
 }
 
 // The CloudWatch alarms read every other key: the lists above that are empty today
@@ -36,9 +36,7 @@ func warnNotUsedYet(env *Environment, cfg *Config) {
 	if cfg.LogRetentionDays != 0 && len(cfg.Notifier.Channels) == 0 {
 		keys = append(keys, p+"logRetentionDays")
 	}
-	if cfg.TaskSize != (TaskSize{}) {
-		keys = append(keys, p+"taskSize")
-	}
+
 	thresholds := func(path string, raw any, names []string) {
 		m, _ := raw.(map[string]any)
 		for _, n := range names {

@@ -55,7 +55,9 @@ func resolve(ps *validate.Problems, project, stack string, cfg *Config, region s
 	env.TaskSize = d.TaskSize
 	if cfg.TaskSize != (TaskSize{}) {
 		validate.FargateSize(ps, p+"taskSize", cfg.TaskSize.CPU, cfg.TaskSize.MemoryMiB)
-		env.TaskSize = cfg.TaskSize
+		// Refused rather than ignored: a size that sizes nothing would look like it did.
+		ps.Add(p+"taskSize", "is not used yet: vigil runs no Fargate task of its own before the ECS monitoring platform lands",
+			"remove it; the tier's default applies once the platform exists")
 	}
 	env.KeyDeletionWindowDays = d.KeyDeletionWindowDays
 	env.Paging = d.Paging
