@@ -57,9 +57,10 @@ func valueOf(t *testing.T, addr, q string) series {
 	return series{}
 }
 
-func TestPrometheusScrapesTheBlackboxProbeOfALocalHealthEndpoint(t *testing.T) {
+func TestPrometheusScrapesTheBlackboxProbeOfALocalHealthEndpointAndAlertsItsAlertmanager(t *testing.T) {
 	prometheus := binaryOf(t, "prometheus", "prometheus")
 	blackbox := binaryOf(t, "prometheus-blackbox-exporter", "prometheus-blackbox-exporter")
+	alertmanager := binaryOf(t, "prometheus-alertmanager", "prometheus-alertmanager")
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("/health", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
@@ -79,13 +80,17 @@ func TestPrometheusScrapesTheBlackboxProbeOfALocalHealthEndpoint(t *testing.T) {
 	dir := t.TempDir()
 	rules := filepath.Join(dir, "rules")
 	require.NoError(t, os.Mkdir(rules, 0o755))
-	bbAddr, promAddr := freeAddr(t), freeAddr(t)
+	bbAddr, promAddr, amAddr := freeAddr(t), freeAddr(t), freeAddr(t)
+	// A rule that always fires, to see the alert reach the Alertmanager of alerting.
+	require.NoError(t, os.WriteFile(filepath.Join(rules, "e2e.rules.yaml"),
+		[]byte("groups:\n  - name: e2e\n    rules:\n      - alert: AlwaysFiring\n        expr: vector(1)\n        labels:\n          environment: e2e\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "alertmanager.yml"),
+		[]byte("route:\n  receiver: nobody\nreceivers:\n  - name: nobody\n"), 0o644))
 	cfg := Prometheus{
 		Stack:          "e2e",
 		ScrapeInterval: 5 * time.Second,
 		RulesDir:       rules,
-		// Nobody listens there: alerting is not what this test is about.
-		Alertmanager: Alertmanager{Targets: []string{freeAddr(t)}},
+		Alertmanager:   Alertmanager{Targets: []string{amAddr}},
 		// The ECS name of the exporter, swapped for the local one.
 		Blackbox: Blackbox{Address: bbAddr},
 		Services: []Service{
@@ -101,9 +106,14 @@ func TestPrometheusScrapesTheBlackboxProbeOfALocalHealthEndpoint(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "prometheus.yml"), promYAML, 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "blackbox.yml"), bbYAML, 0o644))
 
+	run(t, alertmanager, amAddr, "/-/ready", "--config.file="+filepath.Join(dir, "alertmanager.yml"),
+		"--storage.path="+filepath.Join(dir, "am"), "--web.listen-address="+amAddr, "--cluster.listen-address=")
 	run(t, blackbox, bbAddr, "/-/ready", "--config.file="+filepath.Join(dir, "blackbox.yml"), "--web.listen-address="+bbAddr)
 	run(t, prometheus, promAddr, "/-/ready", "--config.file="+filepath.Join(dir, "prometheus.yml"),
-		"--storage.tsdb.path="+filepath.Join(dir, "data"), "--web.listen-address="+promAddr)
+		"--storage.tsdb.path="+filepath.Join(dir, "data"), "--web.listen-address="+promAddr,
+		// Alerts evaluated before the notifier has its Alertmanager are dropped until the
+		// next resend, a minute later by default.
+		"--rules.alert.resend-delay=2s")
 
 	got := valueOf(t, promAddr, `probe_success{job="blackbox_http",probe_service="api"}`)
 	require.Equal(t, "1", got.Value[1], "%v", got)
@@ -127,4 +137,34 @@ func TestPrometheusScrapesTheBlackboxProbeOfALocalHealthEndpoint(t *testing.T) {
 	require.Equal(t, "api", up.Metric["job"])
 	require.NotContains(t, up.Metric, "vigil_stack")
 	require.Equal(t, "7", valueOf(t, promAddr, `http_requests_total{service="api",code="200"}`).Value[1])
+
+	// The rule file was found through rule_files' glob, and its alert reached the
+	// Alertmanager that alerting names, with the stack's external label added.
+	alert := waitForAlert(t, amAddr, "AlwaysFiring")
+	require.Equal(t, "e2e", alert["vigil_stack"])
+	require.Equal(t, "e2e", alert["environment"])
+}
+
+// waitForAlert waits, at most a minute, for Alertmanager to hold an alert of that
+// name, and returns its labels.
+func waitForAlert(t *testing.T, addr, name string) map[string]string {
+	t.Helper()
+	client := http.Client{Timeout: 5 * time.Second}
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
+		resp, err := client.Get("http://" + addr + "/api/v2/alerts")
+		require.NoError(t, err)
+		var held []struct {
+			Labels map[string]string `json:"labels"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&held)
+		resp.Body.Close()
+		require.NoError(t, err)
+		for _, a := range held {
+			if a.Labels["alertname"] == name {
+				return a.Labels
+			}
+		}
+	}
+	t.Fatalf("Alertmanager at %s got no %s alert within a minute", addr, name)
+	return nil
 }
