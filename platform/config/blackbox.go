@@ -17,16 +17,16 @@ const (
 )
 
 // BlackboxYAML returns blackbox.yml with the modules ModuleHTTP2xx and
-// ModuleTLSConnect, each probe giving up after timeout: between 1s and 1m, and best
+// ModuleTLSConnect, each probe giving up after timeout: whole seconds between 1s and 1m, and best
 // below Prometheus's scrape timeout, which cancels the probe's scrape; 0 means 5s.
 func BlackboxYAML(timeout time.Duration) ([]byte, error) {
 	if timeout == 0 {
 		timeout = 5 * time.Second
 	}
-	if timeout < time.Second || timeout > time.Minute {
-		var ps validate.Problems
-		ps.Addf("Timeout", "5s suits most probes; keep it below the scrape timeout", "must be between 1s and 1m, got %s", timeout)
-		return nil, ps.Err("platform/config.BlackboxYAML")
+	var ps validate.Problems
+	checkSeconds(&ps, "Timeout", timeout, time.Second, time.Minute, "5s suits most probes; keep it below the scrape timeout")
+	if err := ps.Err("platform/config.BlackboxYAML"); err != nil {
+		return nil, err
 	}
 	t := dur(timeout)
 	return []byte(`# Written by vigil: the blackbox exporter's modules.

@@ -90,4 +90,6 @@ func TestTheProbeTimeoutIsBetweenOneSecondAndOneMinute(t *testing.T) {
 		_, err := BlackboxYAML(bad)
 		require.ErrorContains(t, err, "Timeout: must be between 1s and 1m, got "+bad.String())
 	}
+	_, err := BlackboxYAML(1500 * time.Millisecond)
+	require.ErrorContains(t, err, "Timeout: must be a whole number of seconds, got 1.5s")
 }

@@ -17,6 +17,12 @@ func TestBadInputIsReportedWithItsPathAndEveryProblemAtOnce(t *testing.T) {
 			[]string{"ScrapeInterval: must be between 5s and 5m, got 4.999s"}},
 		"A scrape interval above 5m is refused.": {func(p *Prometheus) { p.ScrapeInterval = 5*time.Minute + time.Second },
 			[]string{"ScrapeInterval: must be between 5s and 5m, got 5m1s"}},
+		"A fraction of a second would be lost, so it is refused.": {func(p *Prometheus) {
+			p.ScrapeInterval = 5500 * time.Millisecond
+			p.EvaluationInterval = 90*time.Second + time.Millisecond
+		}, []string{"ScrapeInterval: must be a whole number of seconds, got 5.5s", "EvaluationInterval: must be a whole number of seconds, got 1m30.001s"}},
+		"A negative interval is refused.": {func(p *Prometheus) { p.ScrapeInterval = -15 * time.Second },
+			[]string{"ScrapeInterval: must be between 5s and 5m, got -15s"}},
 		"An evaluation interval out of range is refused.": {func(p *Prometheus) { p.EvaluationInterval = time.Second },
 			[]string{"EvaluationInterval: must be between 5s and 5m, got 1s"}},
 		"A relative rules directory is refused.": {func(p *Prometheus) { p.RulesDir = "rules" },

@@ -23,7 +23,7 @@ type Grafana struct {
 	// read with the task role's credentials (the AWS SDK's default chain), never keys.
 	Region string
 	// ScrapeInterval tells Grafana the smallest useful step of Prometheus queries: pass
-	// Prometheus.ScrapeInterval. Between 5s and 5m; defaults to DefaultScrapeInterval.
+	// Prometheus.ScrapeInterval. Whole seconds between 5s and 5m; defaults to DefaultScrapeInterval.
 	ScrapeInterval time.Duration
 }
 
@@ -66,9 +66,7 @@ func DatasourcesYAML(g Grafana) ([]byte, error) {
 	if g.ScrapeInterval == 0 {
 		g.ScrapeInterval = DefaultScrapeInterval
 	}
-	if g.ScrapeInterval < 5*time.Second || g.ScrapeInterval > 5*time.Minute {
-		ps.Addf("ScrapeInterval", "Prometheus.ScrapeInterval, 15s by default", "must be between 5s and 5m, got %s", g.ScrapeInterval)
-	}
+	checkSeconds(&ps, "ScrapeInterval", g.ScrapeInterval, 5*time.Second, 5*time.Minute, "Prometheus.ScrapeInterval, 15s by default")
 	if err := ps.Err("platform/config.Grafana"); err != nil {
 		return nil, err
 	}

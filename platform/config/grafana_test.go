@@ -78,4 +78,7 @@ func TestGrafanasScrapeIntervalBoundariesAreAccepted(t *testing.T) {
 	g.ScrapeInterval = 5*time.Minute + time.Second
 	_, err := DatasourcesYAML(g)
 	require.ErrorContains(t, err, "ScrapeInterval: must be between 5s and 5m, got 5m1s")
+	g.ScrapeInterval = 15*time.Second + time.Millisecond
+	_, err = DatasourcesYAML(g)
+	require.ErrorContains(t, err, "ScrapeInterval: must be a whole number of seconds, got 15.001s")
 }

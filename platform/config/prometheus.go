@@ -23,11 +23,12 @@ type Prometheus struct {
 	// ExternalLabels are added to every series and alert leaving this Prometheus. The
 	// environment label and names starting with __ are refused. None by default.
 	ExternalLabels map[string]string
-	// ScrapeInterval is how often every target is scraped. Between 5s and 5m; defaults
-	// to 15s. The scrape timeout is the smaller of 10s and ScrapeInterval.
+	// ScrapeInterval is how often every target is scraped. Whole seconds between 5s
+	// and 5m; defaults to 15s. The scrape timeout is the smaller of 10s and
+	// ScrapeInterval.
 	ScrapeInterval time.Duration
-	// EvaluationInterval is how often rules are evaluated. Between 5s and 5m; defaults
-	// to ScrapeInterval.
+	// EvaluationInterval is how often rules are evaluated. Whole seconds between 5s
+	// and 5m; defaults to ScrapeInterval.
 	EvaluationInterval time.Duration
 	// RulesDir is the directory of the rule files inside the container; Prometheus
 	// loads RulesDir/*.rules.yaml. An absolute, clean path; defaults to
@@ -170,9 +171,7 @@ func (p Prometheus) withDefaults() Prometheus {
 func (p Prometheus) check(evaluationSet bool) error {
 	var ps validate.Problems
 	interval := func(path string, d time.Duration) {
-		if d < 5*time.Second || d > 5*time.Minute {
-			ps.Addf(path, "15s suits most services", "must be between 5s and 5m, got %s", d)
-		}
+		checkSeconds(&ps, path, d, 5*time.Second, 5*time.Minute, "15s suits most services")
 	}
 	interval("ScrapeInterval", p.ScrapeInterval)
 	if evaluationSet {
@@ -292,6 +291,17 @@ func (e Exporter) job() string {
 		return "node-" + e.Name
 	}
 	return string(e.Kind) + "-" + e.Name
+}
+
+// checkSeconds checks lo <= d <= hi in whole seconds: the files write durations in
+// seconds or minutes, and a fraction would be lost.
+func checkSeconds(ps *validate.Problems, path string, d, lo, hi time.Duration, hint string) {
+	switch {
+	case d < lo || d > hi:
+		ps.Addf(path, hint, "must be between %s and %s, got %s", dur(lo), dur(hi), d)
+	case d%time.Second != 0:
+		ps.Addf(path, hint, "must be a whole number of seconds, got %s", d)
+	}
 }
 
 func checkName(ps *validate.Problems, at, v string) {

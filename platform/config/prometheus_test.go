@@ -245,3 +245,29 @@ func TestTheSameInputGivesTheSameBytes(t *testing.T) {
 	}
 	require.True(t, strings.HasPrefix(string(first), "# Written by vigil"))
 }
+
+func TestEveryShapeOfConfigurationPassesBothPromtool242AndPrometheus3(t *testing.T) {
+	variants := map[string]func(p *Prometheus){
+		"The full sample.": func(p *Prometheus) {},
+		"Static Alertmanagers, no stack, no probes.": func(p *Prometheus) {
+			*p = Prometheus{Alertmanager: Alertmanager{Targets: []string{"10.0.0.1:9093", "10.0.0.2:9093"}}}
+		},
+		"The longest intervals.":  func(p *Prometheus) { p.ScrapeInterval, p.EvaluationInterval = 5*time.Minute, 5*time.Minute },
+		"The shortest intervals.": func(p *Prometheus) { p.ScrapeInterval, p.EvaluationInterval = 5*time.Second, 5*time.Second },
+		"A minute and a half.":    func(p *Prometheus) { p.ScrapeInterval = 90 * time.Second },
+		"A wildcard certificate.": func(p *Prometheus) { p.Certificates[0].Name = "*.example.com" },
+	}
+	for name, change := range variants {
+		t.Run(name, func(t *testing.T) {
+			p := sample()
+			change(&p)
+			b := build(t, p)
+			load(t, b)
+			file := filepath.Join(t.TempDir(), "prometheus.yml")
+			require.NoError(t, os.WriteFile(file, b, 0o644))
+			out, err := exec.Command(promtool(t), "check", "config", "--syntax-only", file).CombinedOutput()
+			require.NoError(t, err, "%s\n%s", out, b)
+			require.Contains(t, string(out), "SUCCESS")
+		})
+	}
+}
