@@ -278,20 +278,16 @@ func (p Prometheus) check(evaluationSet bool) error {
 		for _, k := range sortedKeys(j.Labels) {
 			checkLabel(&ps, fmt.Sprintf("%s.Labels[%q]", at, k), k, j.Labels[k])
 			if k == "service" || k == "job" || k == "instance" {
-				ps.Addf(fmt.Sprintf("%s.Labels[%q]", at, k), "use a Service for a service's own targets: ServiceDown sums up{service=...}",
-					"must not be set on a static job")
+				ps.Add(fmt.Sprintf("%s.Labels[%q]", at, k), "must not be set on a static job",
+					"job and instance are Prometheus's own; for service, use a Service: ServiceDown sums up{service=...}, and a static job labelled so would keep it quiet")
 			}
 		}
 	}
 	return ps.Err("platform/config.Prometheus")
 }
 
-func (e Exporter) job() string {
-	if e.Kind == Node {
-		return "node-" + e.Name
-	}
-	return string(e.Kind) + "-" + e.Name
-}
+// job is the exporter's job name, and its Cloud Map service name: <Kind>-<Name>.
+func (e Exporter) job() string { return string(e.Kind) + "-" + e.Name }
 
 // checkSeconds checks lo <= d <= hi in whole seconds: the files write durations in
 // seconds or minutes, and a fraction would be lost.
