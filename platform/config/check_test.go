@@ -79,6 +79,8 @@ func TestBadInputIsReportedWithItsPathAndEveryProblemAtOnce(t *testing.T) {
 			[]string{`Certificates[0].Name: is not a valid DNS name`}},
 		"A static job may not claim a service label.": {func(p *Prometheus) { p.Static[0].Labels = map[string]string{"service": "api"} },
 			[]string{`Static[0].Labels["service"]: must not be set on a static job`}},
+		"A static job may not set job or instance either.": {func(p *Prometheus) { p.Static[0].Labels = map[string]string{"job": "x", "instance": "y", "team": "ok"} },
+			[]string{`Static[0].Labels["instance"]: must not be set on a static job`, `Static[0].Labels["job"]: must not be set on a static job`}},
 		"A static job needs targets and a valid name.": {func(p *Prometheus) { p.Static[0] = StaticJob{Job: "push gateway"} },
 			[]string{`Static[0].Job: is not a valid job name: "push gateway"`, "Static[0].Targets: must list at least one host:port"}},
 	}
