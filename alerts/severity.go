@@ -3,32 +3,20 @@
 // use. It is pure Go (no Pulumi, no I/O), so other modules can import it alone.
 package alerts
 
-// Severity says how urgently a human must act on an alert. The same four severities
-// name the SNS topics, label the Prometheus alerts and drive Alertmanager's routes.
-type Severity string
+import "github.com/vigilops/vigil/alerts/severity"
 
+// Severity says how urgently a human must act on an alert (alerts/severity, which
+// the notifier shares without linking Prometheus).
+type Severity = severity.Severity
+
+// The four severities.
 const (
-	// Critical: an outage or a risk of data loss; act now.
-	Critical Severity = "critical"
-	// High: the service is degraded; act urgently.
-	High Severity = "high"
-	// Medium: needs attention within business hours.
-	Medium Severity = "medium"
-	// Low: informational.
-	Low Severity = "low"
+	Critical = severity.Critical
+	High     = severity.High
+	Medium   = severity.Medium
+	Low      = severity.Low
 )
 
 // Severities lists every severity, most urgent first. Iterate over it rather than over
 // a map so that generated names and files come out in a stable order.
-func Severities() []Severity { return []Severity{Critical, High, Medium, Low} }
-
-// Valid reports whether s is one of the four severities.
-func (s Severity) Valid() bool {
-	switch s {
-	case Critical, High, Medium, Low:
-		return true
-	}
-	return false
-}
-
-func (s Severity) String() string { return string(s) }
+func Severities() []Severity { return severity.All() }

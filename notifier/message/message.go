@@ -5,7 +5,11 @@
 // notifier forwards it rather than dropping it. It is pure Go: no I/O, no AWS SDK.
 package message
 
-import "time"
+import (
+	"time"
+
+	"github.com/vigilops/vigil/alerts/severity"
+)
 
 // Kind says what sent a notification.
 type Kind string
@@ -42,30 +46,21 @@ const (
 	StatusInfo Status = "info"
 )
 
-// Severity is one of vigil's four severities (alerts.Severity), or "" when the
-// message and its topic name none. It is its own type so that the Lambda does not
-// link Prometheus's packages, which alerts imports.
-type Severity string
+// Severity is one of vigil's four severities, or "" when the message and its topic
+// name none: alerts/severity, which imports nothing, so the Lambda does not link
+// Prometheus's packages as alerts would.
+type Severity = severity.Severity
 
-// The severities, as alerts names them.
+// The severities.
 const (
-	Critical Severity = "critical"
-	High     Severity = "high"
-	Medium   Severity = "medium"
-	Low      Severity = "low"
+	Critical = severity.Critical
+	High     = severity.High
+	Medium   = severity.Medium
+	Low      = severity.Low
 )
 
 // Severities lists every severity, most urgent first.
-func Severities() []Severity { return []Severity{Critical, High, Medium, Low} }
-
-// Valid reports whether s is one of the four severities.
-func (s Severity) Valid() bool {
-	switch s {
-	case Critical, High, Medium, Low:
-		return true
-	}
-	return false
-}
+func Severities() []Severity { return severity.All() }
 
 // Record is one SNS message as it reaches a subscribed Lambda (the Sns object of an
 // SNS event record), reduced to what the parser reads.
