@@ -1,7 +1,6 @@
 package logfilters
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/vigilops/vigil/components/iampolicy"
@@ -108,31 +107,11 @@ func BucketPolicy(region, account, trailName, bucket string) iampolicy.Document 
 	}}
 }
 
-// TrustDocument is a role's trust policy. It is not an iampolicy.Document because a
-// trust policy must not have a Resource, which IAM refuses ("Has prohibited field
-// Resource").
-type TrustDocument struct {
-	Version   string           `json:"Version"`
-	Statement []TrustStatement `json:"Statement"`
-}
-
-// TrustStatement is one statement of a TrustDocument.
-type TrustStatement struct {
-	Sid       string                         `json:"Sid"`
-	Effect    string                         `json:"Effect"`
-	Principal iampolicy.Principal            `json:"Principal"`
-	Action    []string                       `json:"Action"`
-	Condition map[string]map[string][]string `json:"Condition,omitempty"`
-}
-
-// JSON renders the document; the same document always gives the same bytes.
-func (d TrustDocument) JSON() string {
-	b, err := json.Marshal(d)
-	if err != nil {
-		panic(fmt.Sprintf("logfilters: cannot marshal a trust policy: %v", err))
-	}
-	return string(b)
-}
+// TrustDocument and TrustStatement are iampolicy's: a role's trust policy.
+type (
+	TrustDocument  = iampolicy.TrustDocument
+	TrustStatement = iampolicy.TrustStatement
+)
 
 // TrustPolicy lets CloudTrail assume the delivery role, for this trail only.
 func TrustPolicy(region, account, trailName string) TrustDocument {

@@ -1,36 +1,14 @@
 package notify
 
 import (
-	"encoding/json"
-	"fmt"
-
 	"github.com/vigilops/vigil/components/iampolicy"
 )
 
-// TrustDocument is a role's trust policy: statements without a Resource, which
-// iampolicy.Document (and its Lint) requires.
-type TrustDocument struct {
-	Version   string           `json:"Version"`
-	Statement []TrustStatement `json:"Statement"`
-}
-
-// TrustStatement is one statement of a TrustDocument.
-type TrustStatement struct {
-	Sid       string                         `json:"Sid"`
-	Effect    string                         `json:"Effect"`
-	Principal iampolicy.Principal            `json:"Principal"`
-	Action    []string                       `json:"Action"`
-	Condition map[string]map[string][]string `json:"Condition,omitempty"`
-}
-
-// JSON renders the document; the same document always gives the same bytes.
-func (d TrustDocument) JSON() string {
-	b, err := json.Marshal(d)
-	if err != nil {
-		panic(fmt.Sprintf("notify: cannot marshal a trust policy: %v", err))
-	}
-	return string(b)
-}
+// TrustDocument and TrustStatement are iampolicy's: a role's trust policy.
+type (
+	TrustDocument  = iampolicy.TrustDocument
+	TrustStatement = iampolicy.TrustStatement
+)
 
 // FunctionTrustPolicy lets Lambda assume the notifier's execution role.
 func FunctionTrustPolicy() TrustDocument {
