@@ -9,7 +9,8 @@ import (
 
 // generatedEstate returns the config values of a prod stack with n services and, in
 // proportion, databases, caches, queues and certificates, as the engine would pass
-// them.
+// them; with a host group, a CloudTrail trail and the notifier, so that every
+// component of a plan is measured.
 func generatedEstate(n int) map[string]string {
 	var services, dbs, caches, queues, certs []map[string]any
 	for i := 0; i < n; i++ {
@@ -48,9 +49,16 @@ func generatedEstate(n int) map[string]string {
 		"vigil:caches":        enc(caches),
 		"vigil:queues":        enc(queues),
 		"vigil:certificates":  enc(certs),
+		"vigil:hosts": enc([]map[string]any{{"name": "bastion", "selector": `job="node",group="bastion"`,
+			"instanceIds": []string{"i-0123456789abcdef0", "i-0123456789abcdef1"}}}),
+		"vigil:cloudTrail": enc(map[string]any{"create": true}),
+		"vigil:notifier": enc(map[string]any{
+			"channels": []map[string]any{{"name": "team-chat", "target": "googlechat", "severities": []string{"critical", "high", "medium"},
+				"webhook": "https://chat.googleapis.com/v1/spaces/BENCH/messages?key=k&token=t"}},
+			"alarmEmails": []string{"oncall@example.com"}, "dailySummaryAt": "09:00", "timeZone": "Europe/Berlin"}),
 	}
 }
 
 func stacksFromValues(values map[string]string) (*stacks.Environment, error) {
-	return stacks.FromValues("vigil", "bench", values, nil)
+	return stacks.FromValues("vigil", "bench", values, []string{"vigil:notifier"})
 }
