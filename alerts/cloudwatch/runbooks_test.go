@@ -2,13 +2,13 @@ package cloudwatch
 
 import (
 	"fmt"
+	"github.com/vigilops/vigil/internal/mdpage"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
-	"unicode"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -53,60 +53,17 @@ func everyPartEstate() Estate {
 	}
 }
 
-// heading is one Markdown heading of the page: its level (the number of #), its text
-// and the anchor GitHub gives it.
-type heading struct {
-	level  int
-	text   string
-	anchor string
-	line   int
-}
+// heading is one Markdown heading of the page.
+type heading = mdpage.Heading
 
-var headingRe = regexp.MustCompile(`^(#{1,6})[ \t]+(.*?)[ \t#]*$`)
+// headings returns the page's headings outside fenced code blocks.
+func headings(page string) []heading { return mdpage.Headings(page) }
 
-// headings returns the page's ATX headings, skipping fenced code blocks (a "# comment"
-// in a shell or YAML example is not a heading).
-func headings(page string) []heading {
-	var out []heading
-	fence := ""
-	for i, line := range strings.Split(page, "\n") {
-		trimmed := strings.TrimLeft(line, " ")
-		if fence != "" {
-			if strings.HasPrefix(trimmed, fence) {
-				fence = ""
-			}
-			continue
-		}
-		if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
-			fence = trimmed[:3]
-			continue
-		}
-		if m := headingRe.FindStringSubmatch(line); m != nil {
-			out = append(out, heading{level: len(m[1]), text: m[2], anchor: githubAnchor(m[2]), line: i + 1})
-		}
-	}
-	return out
-}
-
-// githubAnchor is the fragment GitHub links a heading by: the text in lower case,
-// with everything but letters, digits, marks, '_', '-' and spaces dropped, and each
-// space turned into '-'. (GitHub then adds -1, -2, ... to repeated anchors; a slug's
-// link lands on the first, so a second section of the same anchor is a mistake.)
-func githubAnchor(text string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(text) {
-		switch {
-		case r == ' ':
-			b.WriteRune('-')
-		case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r):
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
+// githubAnchor is the anchor GitHub links a heading by.
+func githubAnchor(text string) string { return mdpage.Anchor(text) }
 
 var slugRe = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)+$`)
-var linkRe = regexp.MustCompile(`\]\(#([^)\s]+)\)`)
+var linkRe = mdpage.LinkRe
 
 // runbookProblems lists what is wrong between the runbook page and the alarm set:
 // an alarm or composite whose slug has no section, or more than one heading with the
@@ -129,7 +86,7 @@ func runbookProblems(page, base string, s Set) []string {
 	hs := headings(page)
 	byAnchor := map[string][]heading{}
 	for _, h := range hs {
-		byAnchor[h.anchor] = append(byAnchor[h.anchor], h)
+		byAnchor[h.Anchor] = append(byAnchor[h.Anchor], h)
 	}
 	type kind struct{ slug, severity, url, description, name string }
 	var kinds []kind
@@ -158,11 +115,11 @@ func runbookProblems(page, base string, s Set) []string {
 		case len(sections) > 1:
 			var lines []string
 			for _, h := range sections {
-				lines = append(lines, fmt.Sprint(h.line))
+				lines = append(lines, fmt.Sprint(h.Line))
 			}
 			problems = append(problems, fmt.Sprintf("%s: docs/runbooks.md has %d headings with the anchor #%s (lines %s); the link lands on the first", k.slug, len(sections), k.slug, strings.Join(lines, ", ")))
-		case sections[0].level != 2 || sections[0].text != k.slug:
-			problems = append(problems, fmt.Sprintf("%s: the section is %q at line %d, not ## %s", k.slug, strings.Repeat("#", sections[0].level)+" "+sections[0].text, sections[0].line, k.slug))
+		case sections[0].Level != 2 || sections[0].Text != k.slug:
+			problems = append(problems, fmt.Sprintf("%s: the section is %q at line %d, not ## %s", k.slug, strings.Repeat("#", sections[0].Level)+" "+sections[0].Text, sections[0].Line, k.slug))
 		}
 		row := "| [" + k.slug + "](#" + k.slug + ") | " + k.severity + " |"
 		if !strings.Contains(page, row) {
@@ -170,8 +127,8 @@ func runbookProblems(page, base string, s Set) []string {
 		}
 	}
 	for _, h := range hs {
-		if h.level == 2 && slugRe.MatchString(h.text) && !seen[h.text] && !logAlarmSection(h.text) {
-			problems = append(problems, fmt.Sprintf("%s: docs/runbooks.md has a section (line %d) for no alarm of the set", h.text, h.line))
+		if h.Level == 2 && slugRe.MatchString(h.Text) && !seen[h.Text] && !logAlarmSection(h.Text) {
+			problems = append(problems, fmt.Sprintf("%s: docs/runbooks.md has a section (line %d) for no alarm of the set", h.Text, h.Line))
 		}
 	}
 	for _, m := range linkRe.FindAllStringSubmatch(page, -1) {
@@ -299,5 +256,5 @@ func TestGitHubAnchorsFollowGitHubsRules(t *testing.T) {
 	}
 	hs := headings("# Title\n\n```sh\n# not a heading\n```\n## ecs-cpu-high ##\n#nospace\n")
 	require.Len(t, hs, 2)
-	assert.Equal(t, heading{level: 2, text: "ecs-cpu-high", anchor: "ecs-cpu-high", line: 6}, hs[1])
+	assert.Equal(t, heading{Level: 2, Text: "ecs-cpu-high", Anchor: "ecs-cpu-high", Line: 6}, hs[1])
 }

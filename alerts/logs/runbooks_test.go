@@ -2,13 +2,13 @@ package logs
 
 import (
 	"fmt"
+	"github.com/vigilops/vigil/internal/mdpage"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
-	"unicode"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -47,52 +47,14 @@ func everyFilterConfig() Config {
 	}
 }
 
-// pageHeading is one Markdown heading: its level, text, GitHub anchor and line.
-type pageHeading struct {
-	level        int
-	text, anchor string
-	line         int
-}
+// pageHeading is one Markdown heading of the page.
+type pageHeading = mdpage.Heading
 
-var pageHeadingRe = regexp.MustCompile(`^(#{1,6})[ \t]+(.*?)[ \t#]*$`)
+// pageHeadings returns the page's headings outside fenced code blocks.
+func pageHeadings(page string) []pageHeading { return mdpage.Headings(page) }
 
-// pageHeadings returns the page's ATX headings outside fenced code blocks.
-func pageHeadings(page string) []pageHeading {
-	var out []pageHeading
-	fence := ""
-	for i, line := range strings.Split(page, "\n") {
-		trimmed := strings.TrimLeft(line, " ")
-		if fence != "" {
-			if strings.HasPrefix(trimmed, fence) {
-				fence = ""
-			}
-			continue
-		}
-		if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
-			fence = trimmed[:3]
-			continue
-		}
-		if m := pageHeadingRe.FindStringSubmatch(line); m != nil {
-			out = append(out, pageHeading{level: len(m[1]), text: m[2], anchor: anchorOf(m[2]), line: i + 1})
-		}
-	}
-	return out
-}
-
-// anchorOf is GitHub's fragment for a heading: lower case, letters, digits, marks,
-// '_' and '-' kept, spaces turned into '-', the rest dropped.
-func anchorOf(text string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(text) {
-		switch {
-		case r == ' ':
-			b.WriteRune('-')
-		case r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r):
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
+// anchorOf is the anchor GitHub links a heading by.
+func anchorOf(text string) string { return mdpage.Anchor(text) }
 
 // sectionBody is the text of the level-2 section that starts at line (1-based), up
 // to the next level-1 or level-2 heading.
@@ -100,15 +62,15 @@ func sectionBody(page string, hs []pageHeading, line int) string {
 	lines := strings.Split(page, "\n")
 	end := len(lines)
 	for _, h := range hs {
-		if h.line > line && h.level <= 2 {
-			end = h.line - 1
+		if h.Line > line && h.Level <= 2 {
+			end = h.Line - 1
 			break
 		}
 	}
 	return strings.Join(lines[line:end], "\n")
 }
 
-var pageLinkRe = regexp.MustCompile(`\]\(#([^)\s]+)\)`)
+var pageLinkRe = mdpage.LinkRe
 
 // logTableIntro starts the paragraph before the page's table of the log filters'
 // alarms.
@@ -155,7 +117,7 @@ func logRunbookProblems(page, base string, s Set) []string {
 	hs := pageHeadings(page)
 	byAnchor := map[string][]pageHeading{}
 	for _, h := range hs {
-		byAnchor[h.anchor] = append(byAnchor[h.anchor], h)
+		byAnchor[h.Anchor] = append(byAnchor[h.Anchor], h)
 	}
 	shipped := ShippedSlugs(FormatJSON)
 	seen := map[string]bool{}
@@ -185,13 +147,13 @@ func logRunbookProblems(page, base string, s Set) []string {
 		case len(sections) > 1:
 			var lines []string
 			for _, h := range sections {
-				lines = append(lines, fmt.Sprint(h.line))
+				lines = append(lines, fmt.Sprint(h.Line))
 			}
 			problems = append(problems, fmt.Sprintf("%s: docs/runbooks.md has %d headings with the anchor #%s (lines %s); the link lands on the first",
 				f.Slug, len(sections), f.Slug, strings.Join(lines, ", ")))
-		case sections[0].level != 2 || sections[0].text != f.Slug:
+		case sections[0].Level != 2 || sections[0].Text != f.Slug:
 			problems = append(problems, fmt.Sprintf("%s: the section is %q at line %d, not ## %s",
-				f.Slug, strings.Repeat("#", sections[0].level)+" "+sections[0].text, sections[0].line, f.Slug))
+				f.Slug, strings.Repeat("#", sections[0].Level)+" "+sections[0].Text, sections[0].Line, f.Slug))
 		}
 		row := "| [" + f.Slug + "](#" + f.Slug + ") | " + string(a.Severity) + " |"
 		if !strings.Contains(page, row) {
@@ -199,7 +161,7 @@ func logRunbookProblems(page, base string, s Set) []string {
 		}
 		// Words of the section with every run of white space as one space: a line may
 		// break between them.
-		body := strings.Join(strings.Fields(sectionBody(page, hs, sections[0].line)), " ")
+		body := strings.Join(strings.Fields(sectionBody(page, hs, sections[0].Line)), " ")
 		want := []string{"`" + DefaultNamespace + "`"}
 		if f.CIS == "" {
 			want = append(want, "logAlarms."+f.Slug, "logFormat")
@@ -230,8 +192,8 @@ func logRunbookProblems(page, base string, s Set) []string {
 		}
 	}
 	for _, h := range hs {
-		if h.level == 2 && (strings.HasPrefix(h.text, "cis-") || slices.Contains(tableRows, h.text)) && !seen[h.text] {
-			problems = append(problems, fmt.Sprintf("%s: docs/runbooks.md has a section (line %d) for no log filter's alarm of the set", h.text, h.line))
+		if h.Level == 2 && (strings.HasPrefix(h.Text, "cis-") || slices.Contains(tableRows, h.Text)) && !seen[h.Text] {
+			problems = append(problems, fmt.Sprintf("%s: docs/runbooks.md has a section (line %d) for no log filter's alarm of the set", h.Text, h.Line))
 		}
 	}
 	for _, m := range pageLinkRe.FindAllStringSubmatch(page, -1) {
@@ -366,8 +328,8 @@ func TestLogRunbookProblemsCatchesAMissingDuplicatedOrMislinkedSection(t *testin
 func TestPageHeadingsSkipFencesAndFollowGitHubsAnchors(t *testing.T) {
 	hs := pageHeadings("# Title\n\n```sh\n## not-a-heading\n```\n## http-5xx ##\n#nospace\n## What's new? (v2)\n")
 	require.Len(t, hs, 3)
-	assert.Equal(t, pageHeading{level: 2, text: "http-5xx", anchor: "http-5xx", line: 6}, hs[1])
-	assert.Equal(t, "whats-new-v2", hs[2].anchor)
+	assert.Equal(t, pageHeading{Level: 2, Text: "http-5xx", Anchor: "http-5xx", Line: 6}, hs[1])
+	assert.Equal(t, "whats-new-v2", hs[2].Anchor)
 	assert.Equal(t, "cis-root-account-usage", anchorOf("cis-root-account-usage"))
 	assert.Equal(t, "snake_case-and-dots", anchorOf("snake_case and dots"))
 }
