@@ -345,4 +345,13 @@ func TestChatChannelsDeployTheNotifierWithTheWebhookKeptSecret(t *testing.T) {
 		assert.Contains(t, got, k)
 	}
 	assert.NotContains(t, err.Error(), "planted-notifier-secret")
+
+	// A webhook that is not https is refused without repeating it.
+	_, err = FromValues("vigil", "prod", prodValues(map[string]any{"vigil:notifier": map[string]any{
+		"channels": []map[string]any{{"name": "c", "target": "slack", "severities": []string{"high"},
+			"webhook": "http://hooks.example.com/services/planted-notifier-secret"}},
+		"alarmEmails": []string{"team@example.com"}}}), []string{"vigil:notifier"})
+	require.Error(t, err)
+	assert.Contains(t, problemPaths(t, err), "vigil:notifier.channels[0].webhook")
+	assert.NotContains(t, err.Error(), "planted-notifier-secret")
 }
