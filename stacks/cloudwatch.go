@@ -222,29 +222,14 @@ func (o cwOrigins) configPath(path string) string {
 		}
 		return key
 	}
-	for _, f := range sortedByLength(cwFields) {
-		if rest == f || strings.HasPrefix(rest, f+".") || strings.HasPrefix(rest, f+"[") {
-			return item.key + "." + cwFields[f] + strings.TrimPrefix(rest, f)
-		}
+	if f, ok := longestField(cwFields, rest); ok {
+		return item.key + "." + cwFields[f] + strings.TrimPrefix(rest, f)
 	}
 	if rest == "" {
 		return item.key
 	}
 	// An alarm's own limits (period, datapoints) after an override: the item's key.
 	return item.key + ".alarmOverrides"
-}
-
-func sortedByLength(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	for i := 1; i < len(keys); i++ {
-		for j := i; j > 0 && (len(keys[j]) > len(keys[j-1]) || len(keys[j]) == len(keys[j-1]) && keys[j] < keys[j-1]); j-- {
-			keys[j], keys[j-1] = keys[j-1], keys[j]
-		}
-	}
-	return keys
 }
 
 // keepKindOverrides narrows each item's overrides to the alarms it has: an override of

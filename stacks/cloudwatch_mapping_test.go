@@ -42,7 +42,7 @@ func TestEveryThresholdKeyReachesItsAlarmInTheAlarmsUnit(t *testing.T) {
 		"db/rds-read-latency": 0.15, "db/rds-write-latency": 0.15, "db/rds-free-storage-low": 3 * gib,
 		"c/cache-cpu-high": 62, "c/cache-engine-cpu-high": 62, "c/cache-memory-high": 73, "c/cache-connections-high": 900,
 		"c/cache-evictions": 50,
-		"q/sqs-backlog": 400, "q/sqs-oldest-message": 7 * 60,
+		"q/sqs-backlog":     400, "q/sqs-oldest-message": 7 * 60,
 		"api-example-com/acm-expiry-high": 21, "api-example-com/acm-expiry-critical": 7,
 	} {
 		a, ok := got[key]

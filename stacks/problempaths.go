@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"regexp"
-	"sort"
 	"strings"
 )
 
@@ -89,17 +88,8 @@ func (o origins) configPath(path string) (string, bool) {
 	if m[3] == "" {
 		return base, true
 	}
-	fields := generatedFields[m[1]]
-	// The longest listed field that the path starts with: Runtime.Kind is runtime.
-	var names []string
-	for f := range fields {
-		names = append(names, f)
-	}
-	sort.Slice(names, func(i, j int) bool { return len(names[i]) > len(names[j]) })
-	for _, f := range names {
-		if m[3] == f || strings.HasPrefix(m[3], f+".") || strings.HasPrefix(m[3], f+"[") {
-			return base + "." + fields[f], true
-		}
+	if f, ok := longestField(generatedFields[m[1]], m[3]); ok {
+		return base + "." + generatedFields[m[1]][f], true
 	}
 	return base, true
 }
@@ -135,4 +125,16 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n]
+}
+
+// longestField returns the longest Go field path of fields that path is, or starts
+// with (Runtime.Kind starts with Runtime), and whether there is one.
+func longestField(fields map[string]string, path string) (string, bool) {
+	best, found := "", false
+	for f := range fields {
+		if (path == f || strings.HasPrefix(path, f+".") || strings.HasPrefix(path, f+"[")) && len(f) >= len(best) {
+			best, found = f, true
+		}
+	}
+	return best, found
 }
