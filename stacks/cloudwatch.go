@@ -171,16 +171,17 @@ func overridesOf(kind, item map[string]AlarmOverride) cw.Overrides {
 
 // cwOrigins carries the alarm builder's problem paths (Services[0].alarms.x) back to
 // config keys.
-type cwOrigins map[string]struct {
+type cwOrigins map[string]cwOrigin
+
+// cwOrigin is the config item an estate item came from: its key, its kind and the
+// overrides it sets itself.
+type cwOrigin struct {
 	key, kind string
 	own       map[string]AlarmOverride
 }
 
 func (o cwOrigins) add(path, key, kind string, own map[string]AlarmOverride) {
-	o[path] = struct {
-		key, kind string
-		own       map[string]AlarmOverride
-	}{key, kind, own}
+	o[path] = cwOrigin{key, kind, own}
 }
 
 // cwFields maps the builder's field paths under an item to the config keys.
@@ -237,33 +238,15 @@ func (o cwOrigins) configPath(path string) string {
 // balancer and leaves the others alone. A kind's override that names no alarm any item
 // of that kind can have is reported at its key.
 func keepKindOverrides(ps *validate.Problems, e *cw.Estate, kinds AlarmOverridesByKind) {
+	byKind := map[string]map[string]AlarmOverride{
+		"service": kinds.Service, "database": kinds.Database, "cache": kinds.Cache,
+		"queue": kinds.Queue, "host": kinds.Host, "certificate": kinds.Certificate,
+	}
+	// Which alarms each item has: the estate built without any override.
 	bare := *e
-	bare.Services = nil
-	for _, s := range e.Services {
-		s.Overrides = nil
-		bare.Services = append(bare.Services, s)
-	}
-	bare.Databases, bare.Caches, bare.Queues, bare.Hosts, bare.Certificates = nil, nil, nil, nil, nil
-	for _, x := range e.Databases {
-		x.Overrides = nil
-		bare.Databases = append(bare.Databases, x)
-	}
-	for _, x := range e.Caches {
-		x.Overrides = nil
-		bare.Caches = append(bare.Caches, x)
-	}
-	for _, x := range e.Queues {
-		x.Overrides = nil
-		bare.Queues = append(bare.Queues, x)
-	}
-	for _, x := range e.Hosts {
-		x.Overrides = nil
-		bare.Hosts = append(bare.Hosts, x)
-	}
-	for _, x := range e.Certificates {
-		x.Overrides = nil
-		bare.Certificates = append(bare.Certificates, x)
-	}
+	bare.Services, bare.Databases, bare.Caches = slices.Clone(e.Services), slices.Clone(e.Databases), slices.Clone(e.Caches)
+	bare.Queues, bare.Hosts, bare.Certificates = slices.Clone(e.Queues), slices.Clone(e.Hosts), slices.Clone(e.Certificates)
+	eachItem(&bare, func(_, _ string, ov *cw.Overrides) { *ov = nil })
 	has := map[string]map[string]bool{} // item path -> slugs
 	if set, err := cw.Build(bare); err == nil {
 		for _, a := range set.Alarms {
@@ -274,43 +257,44 @@ func keepKindOverrides(ps *validate.Problems, e *cw.Estate, kinds AlarmOverrides
 		}
 	}
 	// The kind's overrides of the alarms an item has, under the item's own.
-	narrow := func(path string, kind map[string]AlarmOverride, own cw.Overrides) cw.Overrides {
+	eachItem(e, func(kind, path string, ov *cw.Overrides) {
 		mine := map[string]AlarmOverride{}
-		for slug, v := range kind {
+		for slug, v := range byKind[kind] {
 			if has[path][slug] {
 				mine[slug] = v
 			}
 		}
-		return cw.MergeOverrides(overridesOf(nil, mine), own)
-	}
-	for i := range e.Services {
-		e.Services[i].Overrides = narrow(e.Services[i].Path, kinds.Service, e.Services[i].Overrides)
-	}
-	for i := range e.Databases {
-		e.Databases[i].Overrides = narrow(e.Databases[i].Path, kinds.Database, e.Databases[i].Overrides)
-	}
-	for i := range e.Caches {
-		e.Caches[i].Overrides = narrow(e.Caches[i].Path, kinds.Cache, e.Caches[i].Overrides)
-	}
-	for i := range e.Queues {
-		e.Queues[i].Overrides = narrow(e.Queues[i].Path, kinds.Queue, e.Queues[i].Overrides)
-	}
-	for i := range e.Hosts {
-		e.Hosts[i].Overrides = narrow(e.Hosts[i].Path, kinds.Host, e.Hosts[i].Overrides)
-	}
-	for i := range e.Certificates {
-		e.Certificates[i].Overrides = narrow(e.Certificates[i].Path, kinds.Certificate, e.Certificates[i].Overrides)
-	}
-	for kind, ov := range map[string]map[string]AlarmOverride{
-		"service": kinds.Service, "database": kinds.Database, "cache": kinds.Cache,
-		"queue": kinds.Queue, "host": kinds.Host, "certificate": kinds.Certificate,
-	} {
+		*ov = cw.MergeOverrides(overridesOf(nil, mine), *ov)
+	})
+	for kind, ov := range byKind {
 		known := kindSlugs()[kind]
 		for slug := range ov {
 			if !slices.Contains(known, slug) {
 				ps.Add(Namespace+":alarmOverrides."+kind+"."+slug, "is not an alarm of a "+kind, validate.UnknownHint(slug, known))
 			}
 		}
+	}
+}
+
+// eachItem calls f with the kind, the path and the overrides of every item of e.
+func eachItem(e *cw.Estate, f func(kind, path string, ov *cw.Overrides)) {
+	for i := range e.Services {
+		f("service", e.Services[i].Path, &e.Services[i].Overrides)
+	}
+	for i := range e.Databases {
+		f("database", e.Databases[i].Path, &e.Databases[i].Overrides)
+	}
+	for i := range e.Caches {
+		f("cache", e.Caches[i].Path, &e.Caches[i].Overrides)
+	}
+	for i := range e.Queues {
+		f("queue", e.Queues[i].Path, &e.Queues[i].Overrides)
+	}
+	for i := range e.Hosts {
+		f("host", e.Hosts[i].Path, &e.Hosts[i].Overrides)
+	}
+	for i := range e.Certificates {
+		f("certificate", e.Certificates[i].Path, &e.Certificates[i].Overrides)
 	}
 }
 
