@@ -3,6 +3,7 @@ package managed
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -85,9 +86,20 @@ func validArgs(t testing.TB) *ManagedArgs {
 // with the IDs and outputs AWS gives them: an AMP workspace is ws-<uuid> with an
 // arn:...:aps:... ARN, a log group's ARN is under logs, a Grafana workspace has an
 // endpoint, a service account token a key.
-type cloud struct{ *vigiltest.Cloud }
+type cloud struct {
+	*vigiltest.Cloud
+	mu sync.Mutex
+	// plugin holds, by logical name, the provider reference, plugin version and
+	// download URL each registration asked for.
+	plugin map[string][3]string
+}
 
-func (c cloud) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+func (c *cloud) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	if rpc := args.RegisterRPC; rpc != nil {
+		c.mu.Lock()
+		c.plugin[args.Name] = [3]string{rpc.GetProvider(), rpc.GetVersion(), rpc.GetPluginDownloadURL()}
+		c.mu.Unlock()
+	}
 	id, state, err := c.Cloud.NewResource(args)
 	if err != nil || !args.Custom {
 		return id, state, err
@@ -124,7 +136,14 @@ func (c cloud) NewResource(args pulumi.MockResourceArgs) (string, resource.Prope
 // deploy runs NewManaged under the mock engine.
 func deploy(t testing.TB, args *ManagedArgs) (*vigiltest.Cloud, *vigiltest.Outputs, error) {
 	t.Helper()
-	c := cloud{vigiltest.New("vigil", "test", account, region)}
+	c, outs, err := deployCloud(t, args)
+	return c.Cloud, outs, err
+}
+
+// deployCloud is deploy, returning the plugins the registrations asked for too.
+func deployCloud(t testing.TB, args *ManagedArgs) (*cloud, *vigiltest.Outputs, error) {
+	t.Helper()
+	c := &cloud{Cloud: vigiltest.New("vigil", "test", account, region), plugin: map[string][3]string{}}
 	outs := &vigiltest.Outputs{}
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
 		m, err := NewManaged(ctx, "managed", args)
@@ -138,5 +157,5 @@ func deploy(t testing.TB, args *ManagedArgs) (*vigiltest.Cloud, *vigiltest.Outpu
 		outs.Capture("keyArn", m.KeyArn)
 		return nil
 	}, pulumi.WithMocks("vigil", "test", c))
-	return c.Cloud, outs, err
+	return c, outs, err
 }
