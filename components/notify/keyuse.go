@@ -25,6 +25,11 @@ type KeyUse struct {
 	// SQS lets this account's principals use the key through SQS in the region, for
 	// queues encrypted with it, likewise. Defaults to false.
 	SQS bool
+	// ManagedPrometheus lets the alert managers of this account's Amazon Managed
+	// Service for Prometheus workspaces in the region publish to the topics: every
+	// topic policy gets AMPWorkspacesPublish and the key policy AMPUsesKey
+	// (AMPKeyStatement). Defaults to false.
+	ManagedPrometheus bool
 }
 
 // NotifierKeyUse is the KeyUse that NewNotifier needs of the topics of prefix: its log
@@ -42,7 +47,7 @@ func (k KeyUse) check(ps *validate.Problems, path string) {
 
 // covers says whether k allows everything need does.
 func (k KeyUse) covers(need KeyUse) bool {
-	if need.SecretsManager && !k.SecretsManager || need.SQS && !k.SQS {
+	if need.SecretsManager && !k.SecretsManager || need.SQS && !k.SQS || need.ManagedPrometheus && !k.ManagedPrometheus {
 		return false
 	}
 	for _, want := range need.LogGroups {
@@ -140,5 +145,49 @@ func KeyPolicyFor(partition, account, region string, publisherRoles []string, us
 	if use.SQS {
 		doc.Statement = append(doc.Statement, through("AccountPrincipalsUseKeyThroughSQS", "sqs"))
 	}
+	if use.ManagedPrometheus {
+		doc.Statement = append(doc.Statement, AMPKeyStatement())
+	}
 	return doc
+}
+
+// APSPrincipal is the service principal of Amazon Managed Service for Prometheus.
+const APSPrincipal = "aps.amazonaws.com"
+
+// AMPKeyStatement lets Amazon Managed Service for Prometheus use the topics' key to
+// publish to them, in the form AWS documents for an alert manager whose SNS topic is
+// encrypted ("Giving Amazon Managed Service for Prometheus permission to send alert
+// messages to your Amazon SNS topic"): kms:Decrypt and kms:GenerateDataKey* for
+// aps.amazonaws.com, without conditions. Which workspaces may publish is narrowed by
+// each topic's policy (AMPTopicStatement), which carries aws:SourceAccount and
+// aws:SourceArn.
+func AMPKeyStatement() iampolicy.Statement {
+	return iampolicy.Statement{
+		Sid:       "AMPUsesKey",
+		Effect:    iampolicy.Allow,
+		Principal: &iampolicy.Principal{Service: []string{APSPrincipal}},
+		Action:    publishKeyActions,
+		Resource:  []string{"*"},
+	}
+}
+
+// AMPTopicStatement lets the alert managers of this account's AMP workspaces in the
+// region publish to one topic: sns:Publish and sns:GetTopicAttributes (which AMP
+// calls first) for aps.amazonaws.com, only from this account (StringEquals
+// aws:SourceAccount) and from its workspaces in this region (ArnLike aws:SourceArn
+// arn:<partition>:aps:<region>:<account>:workspace/*), against the confused deputy. Any
+// workspace of the account, not one: the topics exist before the workspace, whose ID
+// AWS assigns.
+func AMPTopicStatement(partition, account, region, topicArn string) iampolicy.Statement {
+	return iampolicy.Statement{
+		Sid:       "AMPWorkspacesPublish",
+		Effect:    iampolicy.Allow,
+		Principal: &iampolicy.Principal{Service: []string{APSPrincipal}},
+		Action:    []string{"sns:GetTopicAttributes", "sns:Publish"},
+		Resource:  []string{topicArn},
+		Condition: map[string]map[string][]string{
+			"StringEquals": {"aws:SourceAccount": {account}},
+			"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:%s:aps:%s:%s:workspace/*", partition, region, account)}},
+		},
+	}
 }

@@ -241,7 +241,13 @@ func NewTopics(ctx *pulumi.Context, name string, args *TopicsArgs, opts ...pulum
 		arns[string(sev)] = topic.Arn
 
 		policy := topic.Arn.ApplyT(func(arn string) string {
-			return TopicPolicy(partition, args.AccountID, args.Region, arn, args.PublisherRoleARNs).JSON()
+			doc := TopicPolicy(partition, args.AccountID, args.Region, arn, args.PublisherRoleARNs)
+			if args.Key.ManagedPrometheus {
+				// Before the closing Deny, which stays last.
+				n := len(doc.Statement)
+				doc.Statement = append(doc.Statement[:n-1:n-1], AMPTopicStatement(partition, args.AccountID, args.Region, arn), doc.Statement[n-1])
+			}
+			return doc.JSON()
 		}).(pulumi.StringOutput)
 		if _, err := sns.NewTopicPolicy(ctx, name+"-"+string(sev)+"-policy", &sns.TopicPolicyArgs{
 			Arn:    topic.Arn,
