@@ -1,6 +1,7 @@
 package managed
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"sort"
@@ -79,10 +80,13 @@ func Definition(a DefinitionArgs) ([]byte, []string, error) {
 		doc.Content = append(doc.Content, scalar("template_files", 0), files)
 	}
 	doc.Content = append(doc.Content, scalar("alertmanager_config", 0), scalar(string(a.Alertmanager), yaml.LiteralStyle))
-	out, err := yaml.Marshal(doc)
-	if err != nil {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(doc); err != nil {
 		return nil, nil, fmt.Errorf("managed: cannot write the alert manager definition: %w", err)
 	}
+	out := buf.Bytes()
 	// A literal block keeps the text as it is only when YAML can represent it so;
 	// read it back rather than trust that it could.
 	back, err := ParseDefinition(out)

@@ -14,7 +14,7 @@ import (
 	dash "github.com/vigilops/vigil/dashboards"
 )
 
-func overviewModel(t *testing.T) []byte {
+func overviewModel(t testing.TB) []byte {
 	t.Helper()
 	d, err := dash.FromBuilder("overview", dashboard.NewDashboardBuilder("Overview").Uid("vigil-prod-overview").Tags([]string{"vigil"}))
 	require.NoError(t, err)
