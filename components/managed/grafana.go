@@ -75,7 +75,7 @@ func (g *GrafanaArgs) withDefaults(prefix string) GrafanaArgs {
 	return out
 }
 
-func (g *GrafanaArgs) check(ps *validate.Problems, path string) {
+func (g *GrafanaArgs) check(ps *validate.Problems, path, prefix string) {
 	for i, p := range g.AuthenticationProviders {
 		validate.OneOf(ps, fmt.Sprintf("%s.AuthenticationProviders[%d]", path, i), p, authProviders)
 	}
@@ -88,7 +88,7 @@ func (g *GrafanaArgs) check(ps *validate.Problems, path string) {
 	if !ok {
 		return
 	}
-	ext := (&cdash.DashboardsArgs{Grafana: &cdash.ExternalGrafana{Folder: g.withDefaults("x").Folder, Dashboards: models}})
+	ext := (&cdash.DashboardsArgs{Grafana: &cdash.ExternalGrafana{Folder: g.withDefaults(prefix).Folder, Dashboards: models}})
 	if err := ext.Validate(); err != nil {
 		if verr, isV := err.(*validate.Error); isV {
 			for _, p := range verr.Problems {
@@ -192,6 +192,8 @@ func newGrafana(ctx *pulumi.Context, name string, m *Managed, args *ManagedArgs,
 	if err != nil {
 		return none, err
 	}
+	// The SDK marks the token's key secret through the engine; marking it here too
+	// keeps it secret under any engine, the mock one included.
 	provider := &grafanaProvider{}
 	if err := ctx.RegisterResource("pulumi:providers:grafana", name+"-grafana-provider", pulumi.Map{
 		"url":  url,

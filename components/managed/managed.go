@@ -125,7 +125,7 @@ func (a *ManagedArgs) check(ps *validate.Problems) {
 		validate.IntRange(ps, "KeyDeletionWindowDays", a.KeyDeletionWindowDays, 7, 30, "KMS keeps a deleted key 7 to 30 days; 0 means 30")
 	}
 	if a.Grafana != nil {
-		a.Grafana.check(ps, "Grafana")
+		a.Grafana.check(ps, "Grafana", a.NamePrefix)
 	}
 	validate.Tags(ps, "Tags", a.Tags)
 }

@@ -215,3 +215,22 @@ func TestNoSecretIsInClearInAnyInput(t *testing.T) {
 		assert.NotContains(t, string(b), "XXXXXXXXXXXXXXXX", "%s %s shows the token", r.Type, r.Name)
 	}
 }
+
+func TestWithVigiltestsOwnCloudAsVigilPlanRunsItEverythingIsRegistered(t *testing.T) {
+	args := grafanaArgs(t)
+	c, err := vigiltest.Run(func(ctx *pulumi.Context) error {
+		_, err := NewManaged(ctx, "managed", args)
+		return err
+	})
+	require.NoError(t, err)
+	counts := c.Counts()
+	assert.Equal(t, 2, counts[nsToken])
+	assert.Equal(t, 1, counts[amToken])
+	assert.Equal(t, 1, counts["aws:grafana/workspace:Workspace"])
+	assert.Equal(t, 2, counts["grafana:oss/dataSource:DataSource"])
+	assert.Equal(t, 1, counts["grafana:oss/dashboard:Dashboard"])
+	am := one(t, c, amToken)
+	def, ok := am.String("definition")
+	require.True(t, ok, "the topics' ARNs are known, so the definition is too")
+	assert.Contains(t, def, "alertmanager_config: |")
+}
