@@ -142,6 +142,9 @@ receivers:
       - phone_number: "+14155550100"
         sigv4:
           region: eu-west-1
+      - target_arn: arn:aws:sns:eu-west-1:123456789012:endpoint/GCM/app/0123
+        sigv4:
+          region: eu-west-1
   - name: chat
     slack_configs:
       - api_url: https://hooks.slack.com/services/T000/B000/XXXX
@@ -169,6 +172,7 @@ func TestEveryUnsupportedPartIsListedAtOnceWithWhereItIs(t *testing.T) {
 		"Alertmanager.receivers[0] (sns).sns_configs[6].sigv4.region",
 		"Alertmanager.receivers[0] (sns).sns_configs[6].topic_arn",
 		"Alertmanager.receivers[0] (sns).sns_configs[7].phone_number",
+		"Alertmanager.receivers[0] (sns).sns_configs[8].target_arn",
 		"Alertmanager.receivers[1] (chat).email_configs",
 		"Alertmanager.receivers[1] (chat).slack_configs",
 		"Alertmanager.route.repeat_interval",

@@ -234,3 +234,41 @@ func TestWithVigiltestsOwnCloudAsVigilPlanRunsItEverythingIsRegistered(t *testin
 	require.True(t, ok, "the topics' ARNs are known, so the definition is too")
 	assert.Contains(t, def, "alertmanager_config: |")
 }
+
+func TestEveryInputOfTheAMPPathIsWhatItShouldBe(t *testing.T) {
+	args := validArgs(t)
+	args.KeyDeletionWindowDays = 7
+	c, outs, err := deploy(t, args)
+	require.NoError(t, err)
+	keyArn, err := outs.Get("keyArn")
+	require.NoError(t, err)
+	tags := map[string]any{"team": "reservations"}
+	key := one(t, c, keyToken)
+	assert.Equal(t, map[string]any{
+		"description":          "vigil: encrypts the vigil-prod Prometheus workspace and its logs",
+		"enableKeyRotation":    true,
+		"deletionWindowInDays": 7.0,
+		"policy":               KeyPolicy("aws", account, region, "/aws/vendedlogs/prometheus/vigil-prod").JSON(),
+		"tags":                 tags,
+	}, key.Plain())
+	alias := one(t, c, "aws:kms/alias:Alias")
+	keyID := strings.TrimPrefix(keyArn.(string), "arn:aws:kms:eu-west-1:123456789012:key/")
+	assert.Equal(t, map[string]any{"name": "alias/vigil-prod-managed", "targetKeyId": keyID}, alias.Plain())
+	assert.Equal(t, map[string]any{
+		"name": "/aws/vendedlogs/prometheus/vigil-prod", "retentionInDays": 30.0, "kmsKeyId": keyArn, "tags": tags,
+	}, one(t, c, logGroupToken).Plain())
+	assert.Equal(t, map[string]any{
+		"alias": "vigil-prod", "kmsKeyArn": keyArn, "tags": tags,
+		"loggingConfiguration": map[string]any{"logGroupArn": "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vendedlogs/prometheus/vigil-prod:*"},
+	}, one(t, c, workspaceToken).Plain())
+	ns, ok := c.Named(nsToken, "managed-rules-catalog.rules")
+	require.True(t, ok)
+	assert.Equal(t, map[string]any{"name": "catalog.rules", "workspaceId": "ws-managedworkspace", "data": catalogRules, "tags": tags}, ns.Plain())
+	am := one(t, c, amToken)
+	def, _, err := Definition(args.definitionArgs())
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{"workspaceId": "ws-managedworkspace", "definition": string(def)}, am.Plain())
+	assert.Equal(t, map[string]int{
+		TypeToken: 1, keyToken: 1, "aws:kms/alias:Alias": 1, logGroupToken: 1, workspaceToken: 1, nsToken: 2, amToken: 1,
+	}, c.Counts(), "nothing more is created")
+}
