@@ -157,6 +157,12 @@ func checkAlertmanager(ps *validate.Problems, a DefinitionArgs) []string {
 			}
 		}
 	}
+	if global, ok := raw["global"].(map[string]any); ok {
+		if _, set := global["http_config"]; set {
+			ps.Add(path+".global.http_config", "is not supported by Amazon Managed Service for Prometheus",
+				"every sns_configs entry inherits it, and AMP does not support http_config (proxies, TLS settings, credentials)")
+		}
+	}
 	if route, ok := raw["route"].(map[string]any); ok {
 		checkRepeatIntervals(ps, path+".route", route)
 	}

@@ -101,7 +101,11 @@ func paths(e *validate.Error) []string {
 }
 
 // every is a file with every part AMP refuses, once each.
-const every = `route:
+const every = `global:
+  resolve_timeout: 5m
+  http_config:
+    follow_redirects: false
+route:
   receiver: sns
   repeat_interval: 121h
   routes:
@@ -161,6 +165,7 @@ func TestEveryUnsupportedPartIsListedAtOnceWithWhereItIs(t *testing.T) {
 	var verr *validate.Error
 	require.ErrorAs(t, err, &verr)
 	assert.Equal(t, []string{
+		"Alertmanager.global.http_config",
 		"Alertmanager.receivers[0] (sns).sns_configs[1].api_url",
 		"Alertmanager.receivers[0] (sns).sns_configs[1].http_config",
 		"Alertmanager.receivers[0] (sns).sns_configs[2].sigv4",
