@@ -314,15 +314,16 @@ func checkDNSName(ps *validate.Problems, path, v string) {
 // checkImage refuses an image without a version: no tag, the tag latest, and no
 // digest.
 func checkImage(ps *validate.Problems, path, image string) {
-	if digestRe.MatchString(image) {
-		return
-	}
 	last := image[strings.LastIndex(image, "/")+1:]
 	tag := ""
 	if i := strings.LastIndex(last, ":"); i >= 0 {
 		tag = last[i+1:]
 	}
-	if tag == "" || tag == "latest" || strings.ContainsAny(image, " \t") {
+	bad := tag == "" || tag == "latest"
+	if strings.Contains(image, "@") {
+		bad = !digestRe.MatchString(image)
+	}
+	if bad || strings.ContainsAny(image, " \t") {
 		ps.Addf(path, "pin a version, such as "+PrometheusImage+", or a digest, repo@sha256:<64 hex digits>",
 			"must be pinned by version or digest, got %q", image)
 	}
