@@ -152,6 +152,26 @@ func TopicPolicyStatement(account, workspaceArn, topicArn string) iampolicy.Stat
 	}
 }
 
+// WorkspaceARNPattern matches every AMP workspace of the account in the region: the
+// aws:SourceArn value AWS documents for when the workspace's ARN is not known yet
+// (Cross-service confused deputy prevention: "use wildcards for the unknown portions").
+func WorkspaceARNPattern(partition, account, region string) string {
+	return fmt.Sprintf("arn:%s:aps:%s:%s:workspace/*", partition, region, account)
+}
+
+// TopicPolicyStatementForAccount is TopicPolicyStatement for a topic policy written
+// before the workspace exists: any AMP workspace of this account and region may
+// publish (ArnLike aws:SourceArn WorkspaceARNPattern). Prefer TopicPolicyStatement
+// with the workspace's ARN when the program can create the workspace first.
+func TopicPolicyStatementForAccount(partition, account, region, topicArn string) iampolicy.Statement {
+	s := TopicPolicyStatement(account, WorkspaceARNPattern(partition, account, region), topicArn)
+	s.Condition = map[string]map[string][]string{
+		"ArnLike":      {"aws:SourceArn": {WorkspaceARNPattern(partition, account, region)}},
+		"StringEquals": {"aws:SourceAccount": {account}},
+	}
+	return s
+}
+
 // TopicKeyPolicyStatement is the statement the key policy of the encrypted severity
 // topics needs so that AMP can publish to them, as AWS documents it (same page,
 // "If your Amazon SNS topic is service side encryption (SSE) enabled"):

@@ -102,6 +102,16 @@ func TestTheTopicStatementsAreAWSsForAMPNarrowedToTheWorkspace(t *testing.T) {
 		Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
 		Resource:  []string{"*"},
 	}, TopicKeyPolicyStatement())
+	assert.Equal(t, iampolicy.Statement{
+		Sid: "AMPWorkspacePublishes", Effect: "Allow",
+		Principal: &iampolicy.Principal{Service: []string{"aps.amazonaws.com"}},
+		Action:    []string{"sns:GetTopicAttributes", "sns:Publish"},
+		Resource:  []string{topic},
+		Condition: cond{
+			"ArnLike":      {"aws:SourceArn": {"arn:aws:aps:eu-west-1:123456789012:workspace/*"}},
+			"StringEquals": {"aws:SourceAccount": {"123456789012"}},
+		},
+	}, TopicPolicyStatementForAccount("aws", "123456789012", "eu-west-1", topic), "before the workspace exists, any workspace of the account and region")
 	doc := iampolicy.Document{Version: iampolicy.Version, Statement: []iampolicy.Statement{
 		TopicPolicyStatement("123456789012", ws, topic), TopicKeyPolicyStatement(),
 	}}
