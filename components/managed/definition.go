@@ -58,9 +58,10 @@ type DefinitionArgs struct {
 }
 
 // Definition checks an alertmanager.yml against what Amazon Managed Service for
-// Prometheus supports and returns AMP's alert manager definition: the file, byte for
-// byte, under alertmanager_config (a literal block), and the templates under
-// template_files. It returns one error listing every unsupported part, each with the
+// Prometheus supports and returns AMP's alert manager definition (the file, byte for
+// byte, under alertmanager_config, a literal block, and the templates under
+// template_files) and the topic ARNs the file publishes to, sorted. `vigil plan` can
+// write the definition as an artifact. It returns one error listing every unsupported part, each with the
 // receiver and field it is in and a hint: AMP supports SNS receivers only (a
 // receiver without integrations, which notifies nobody, is fine), without api_url or
 // http_config, with a sigv4 region (AMP needs it to sign), publishing to topics of
