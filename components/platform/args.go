@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -284,7 +285,52 @@ func (a *PlatformArgs) Validate() error {
 	validate.LogRetentionDays(&ps, "LogRetentionDays", d.LogRetentionDays)
 	validate.IntRange(&ps, "KeyDeletionWindowDays", d.KeyDeletionWindowDays, 7, 30, "KMS waits 7 to 30 days before deleting a key; 30 by default")
 	validate.Tags(&ps, "Tags", d.Tags)
+	d.checkStore(&ps)
 	return ps.Err("platform.PlatformArgs")
+}
+
+// fileSets are the apps' file sets, as ConfigStore takes them.
+func (a PlatformArgs) fileSets() map[string]map[string][]byte {
+	return map[string]map[string][]byte{
+		Prometheus: a.Prometheus.Files, Alertmanager: a.Alertmanager.Files, Grafana: a.Grafana.Files, Blackbox: a.Blackbox.Files,
+	}
+}
+
+// filesField is the Args field of each app's file set.
+var filesField = map[string]string{
+	Prometheus: "Prometheus.Files", Alertmanager: "Alertmanager.Files", Grafana: "Grafana.Files", Blackbox: "Blackbox.Files",
+}
+
+// checkStore adds what ConfigStore would refuse of the file sets and the tags (unsafe
+// paths, S3's key length, its 10 tags an object), at the paths of these Args, so that
+// an invalid set is refused before anything is registered. The fields this Validate
+// checks itself (the prefix, account and region, a missing set) are not repeated.
+func (a PlatformArgs) checkStore(ps *validate.Problems) {
+	store := ConfigStoreArgs{
+		NamePrefix: a.NamePrefix, AccountID: a.AccountID, Region: a.Region,
+		KeyArn: pulumi.String("arn:aws:kms:" + a.Region + ":" + a.AccountID + ":key/validation"), Sets: a.fileSets(), Tags: a.Tags,
+	}
+	err := store.Validate()
+	var ve *validate.Error
+	if !errors.As(err, &ve) {
+		return
+	}
+	for _, p := range ve.Problems {
+		path := p.Path
+		switch {
+		case path == "Tags" && strings.Contains(p.Message, "more than 10"):
+		case strings.HasPrefix(path, "Sets."):
+			rest := strings.TrimPrefix(path, "Sets.")
+			i := strings.Index(rest, "[")
+			if i < 0 {
+				continue // a set with no file: checkFiles reports its missing file
+			}
+			path = filesField[rest[:i]] + rest[i:]
+		default:
+			continue
+		}
+		ps.Add(path, p.Message, p.Hint)
+	}
 }
 
 func checkSubnets(ps *validate.Problems, path string, ids []string, min int) {

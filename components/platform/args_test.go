@@ -202,3 +202,21 @@ func TestNamesFollowThePrefix(t *testing.T) {
 	assert.Equal(t, map[string]int{Prometheus: 9090, Alertmanager: 9093, Grafana: 3000, Blackbox: 9115},
 		map[string]int{Prometheus: Port(Prometheus), Alertmanager: Port(Alertmanager), Grafana: Port(Grafana), Blackbox: Port(Blackbox)})
 }
+
+func TestWhatTheConfigStoreWouldRefuseIsRefusedFirstAtTheArgsPaths(t *testing.T) {
+	a := validArgs(t)
+	a.Prometheus.Files["../etc/passwd"] = []byte("x")
+	a.Grafana.Files["dashboards/a//b.json"] = []byte("{}")
+	a.Tags = map[string]string{}
+	for i := 0; i < 11; i++ {
+		a.Tags[string(rune('a'+i))] = "x"
+	}
+	assert.Equal(t, []string{
+		`Grafana.Files["dashboards/a//b.json"]: the path has an empty element (a doubled or trailing slash)`,
+		`Prometheus.Files["../etc/passwd"]: the path has a ".." element`,
+		"Tags: has 11 tags, more than 10",
+	}, problems(t, a))
+	a = validArgs(t)
+	a.Tags = map[string]string{"a": "1", "b": "2", "c": "3", "d": "4", "e": "5", "f": "6", "g": "7", "h": "8", "i": "9", "j": "10"}
+	assert.Empty(t, problems(t, a), "ten tags are S3's most for an object")
+}

@@ -67,9 +67,7 @@ func NewPlatform(ctx *pulumi.Context, name string, args *PlatformArgs, opts ...p
 	}
 	parent := pulumi.Parent(p)
 	tags := pulumi.ToStringMap(a.Tags)
-	files := map[string]map[string][]byte{
-		Prometheus: a.Prometheus.Files, Alertmanager: a.Alertmanager.Files, Grafana: a.Grafana.Files, Blackbox: a.Blackbox.Files,
-	}
+	files := a.fileSets()
 	var logGroups []string
 	for _, app := range Apps() {
 		logGroups = append(logGroups, LogGroupName(a.NamePrefix, app))
