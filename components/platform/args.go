@@ -242,7 +242,9 @@ func (a *PlatformArgs) Validate() error {
 			}
 		}
 	}
-	checkDNSName(&ps, "Namespace", d.Namespace)
+	if checkDNSName(&ps, "Namespace", d.Namespace) {
+		checkPeers(&ps, d)
+	}
 	sized := func(path string, s TaskSize) { validate.FargateSize(&ps, path+".Size", s.CPU, s.MemoryMiB) }
 	sized("Prometheus", d.Prometheus.Size)
 	sized("Alertmanager", d.Alertmanager.Size)
@@ -347,14 +349,15 @@ func checkSubnets(ps *validate.Problems, path string, ids []string, min int) {
 	validate.Unique(ps, path+"[%d]", ids, "list each subnet once")
 }
 
-func checkDNSName(ps *validate.Problems, path, v string) {
-	ok := v != "" && len(v) <= 253
+func checkDNSName(ps *validate.Problems, path, v string) bool {
+	ok := v != "" && len(v) <= 253 && strings.Contains(v, ".")
 	for _, l := range strings.Split(v, ".") {
 		ok = ok && labelRe.MatchString(l)
 	}
-	if !ok || !strings.Contains(v, ".") {
+	if !ok {
 		ps.Addf(path, "dot-separated lower-case DNS labels, such as vigil-prod.local", "must be a DNS namespace name, got %q", v)
 	}
+	return ok
 }
 
 // checkImage refuses an image without a version: no tag, the tag latest, and no

@@ -34,6 +34,26 @@ func grafanaFiles(t testing.TB) map[string][]byte {
 	return files
 }
 
+// prometheusFiles is the Prometheus file set the stack builds for the namespace.
+func prometheusFiles(t testing.TB, namespace string) map[string][]byte {
+	t.Helper()
+	files, err := config.PrometheusFiles(config.Prometheus{
+		Stack: "prod", Namespace: namespace,
+		Alertmanager: config.Alertmanager{DNSName: "alertmanager." + namespace},
+		Blackbox:     config.Blackbox{Address: "blackbox." + namespace + ":9115"},
+		Services:     []config.Service{{Name: "api", HealthURL: "https://api.example.com/health"}},
+	}, map[string][]byte{"catalog.rules.yaml": []byte("groups: []\n")})
+	require.NoError(t, err)
+	return files
+}
+
+func blackboxYAML(t testing.TB) []byte {
+	t.Helper()
+	b, err := config.BlackboxYAML(0)
+	require.NoError(t, err)
+	return b
+}
+
 // published records the names the Publisher hook was called with.
 type published struct{ names []string }
 
@@ -54,11 +74,11 @@ func validArgs(t testing.TB) *PlatformArgs {
 		Prometheus: PrometheusArgs{
 			Size:          TaskSize{CPU: 1024, MemoryMiB: 2048},
 			RetentionDays: 30,
-			Files:         map[string][]byte{"prometheus.yml": []byte("global: {}\n"), "rules/catalog.rules.yaml": []byte("groups: []\n")},
+			Files:         prometheusFiles(t, "vigil-prod.local"),
 			ScrapeEgress:  []EgressRule{{CIDR: "10.0.0.0/16", FromPort: 8080, ToPort: 9999}},
 		},
 		Alertmanager: AppArgs{Files: map[string][]byte{"alertmanager.yml": []byte("route: {receiver: x}\n")}},
-		Blackbox:     AppArgs{Files: map[string][]byte{"blackbox.yml": []byte("modules: {}\n")}},
+		Blackbox:     AppArgs{Files: map[string][]byte{"blackbox.yml": blackboxYAML(t)}},
 		Grafana: GrafanaArgs{
 			Files:         grafanaFiles(t),
 			AdminPassword: pulumi.ToSecret(pulumi.String(adminPassword)).(pulumi.StringOutput),

@@ -44,6 +44,9 @@ type Platform struct {
 	// GrafanaURL is https://<load balancer> with a load balancer, else
 	// http://grafana.<Namespace>:3000.
 	GrafanaURL pulumi.StringOutput
+	// NamespaceID is the Cloud Map namespace's ID, for the services Prometheus
+	// discovers (<name>.<Namespace>, SRV) to register in.
+	NamespaceID pulumi.StringOutput
 	// Tasks are the apps' components.
 	Tasks map[string]*Task
 }
@@ -128,6 +131,8 @@ func NewPlatform(ctx *pulumi.Context, name string, args *PlatformArgs, opts ...p
 		return nil, err
 	}
 
+	p.NamespaceID = namespace.ID().ToStringOutput()
+
 	secret, err := secretsmanager.NewSecret(ctx, name+"-grafana-admin", &secretsmanager.SecretArgs{
 		Name:        pulumi.String(a.NamePrefix + "/grafana/admin-password"),
 		Description: pulumi.String("vigil: the admin password of the " + a.NamePrefix + " Grafana"),
@@ -208,7 +213,7 @@ func NewPlatform(ctx *pulumi.Context, name string, args *PlatformArgs, opts ...p
 	}
 	if err := ctx.RegisterResourceOutputs(p, pulumi.Map{
 		"clusterArn": p.ClusterArn, "keyArn": p.KeyArn, "configBucket": p.ConfigBucket,
-		"grafanaUrl": p.GrafanaURL, "taskRoleArns": roles,
+		"grafanaUrl": p.GrafanaURL, "taskRoleArns": roles, "namespaceId": p.NamespaceID,
 	}); err != nil {
 		return nil, err
 	}
