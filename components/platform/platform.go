@@ -49,6 +49,8 @@ type Platform struct {
 	NamespaceID pulumi.StringOutput
 	// Tasks are the apps' components.
 	Tasks map[string]*Task
+
+	storage *FileSystem
 }
 
 // NewPlatform validates args, every problem at once, and creates the platform.
@@ -167,6 +169,7 @@ func NewPlatform(ctx *pulumi.Context, name string, args *PlatformArgs, opts ...p
 	if err != nil {
 		return nil, err
 	}
+	p.storage = fs
 	if err := newRules(ctx, name, a, groups, fs.SecurityGroupId, parent); err != nil {
 		return nil, err
 	}
