@@ -54,7 +54,12 @@ const (
 
 // The writable paths of the main containers, each a task volume (the root file system
 // is read-only everywhere):
-//   - PrometheusDataDir: the TSDB, on EFS through Prometheus's access point;
+//   - PrometheusDataDir: the TSDB, on EFS through Prometheus's access point, as the
+//     issue asks. Prometheus's documentation does not support NFS for the TSDB (it
+//     expects a POSIX file system, and NFS's locking and latency can corrupt or slow
+//     it); one task at a time (stop-first deployments) keeps a single writer, and the
+//     retention is days, not years, so a lost TSDB loses little. Keep an eye on
+//     prometheus_tsdb_* errors;
 //   - GrafanaDataDir: Grafana's database, plugins and sessions, on EFS likewise;
 //   - AlertmanagerDataDir: silences and the notification log, a scratch volume (lost
 //     with the task: a single instance keeps no cluster state); its image declares
@@ -206,7 +211,7 @@ func ContainerDefinitions(s ContainerSpec) ([]ContainerDefinition, error) {
 		EntryPoint:             []string{"aws"},
 		Command:                []string{"s3", "cp", "s3://" + s.Bucket + "/" + s.Prefix, initConfigDir + "/", "--recursive", "--only-show-errors"},
 		Environment: sortedEnv(map[string]string{
-			"AWS_REGION": s.Region, "AWS_DEFAULT_REGION": s.Region, "HOME": initHomeDir, "CONTENT_HASH": s.ContentHash,
+			"AWS_REGION": s.Region, "AWS_DEFAULT_REGION": s.Region, "HOME": initHomeDir, "TMPDIR": initHomeDir, "CONTENT_HASH": s.ContentHash,
 		}),
 		MountPoints: []MountPoint{
 			{SourceVolume: configVolume, ContainerPath: initConfigDir},

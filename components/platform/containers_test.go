@@ -52,7 +52,7 @@ func TestEveryTaskHasAnInitContainerThatCopiesItsSetAndAMainContainerThatWaitsFo
 			assert.Equal(t, InitImage, initC.Image)
 			assert.Equal(t, []string{"aws"}, initC.EntryPoint)
 			assert.Equal(t, []string{"s3", "cp", "s3://vigil-prod-config-123456789012-eu-west-1/" + app + "/abc123/", "/config/", "--recursive", "--only-show-errors"}, initC.Command)
-			assert.Equal(t, map[string]string{"AWS_REGION": region, "AWS_DEFAULT_REGION": region, "HOME": "/scratch", "CONTENT_HASH": "abc123"}, env(initC))
+			assert.Equal(t, map[string]string{"AWS_REGION": region, "AWS_DEFAULT_REGION": region, "HOME": "/scratch", "TMPDIR": "/scratch", "CONTENT_HASH": "abc123"}, env(initC))
 			assert.Equal(t, []MountPoint{{SourceVolume: "config", ContainerPath: "/config"}, {SourceVolume: "init-home", ContainerPath: "/scratch"}}, initC.MountPoints)
 			assert.Equal(t, InitUser, initC.User, "root, because Fargate's bind mounts are root's 0755")
 
