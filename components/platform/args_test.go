@@ -73,6 +73,10 @@ func TestEveryRangeIsCheckedOnBothSides(t *testing.T) {
 		"A 24-character prefix is the longest.":     {change: func(a *PlatformArgs) { a.NamePrefix = strings.Repeat("a", 24) }},
 		"A 25-character prefix is refused.": {change: func(a *PlatformArgs) { a.NamePrefix = strings.Repeat("a", 25) },
 			want: []string{`NamePrefix: must be a name prefix, got "aaaaaaaaaaaaaaaaaaaaaaaaa"`}},
+		"One subnet is enough for the tasks.": {change: func(a *PlatformArgs) { a.SubnetIDs = a.SubnetIDs[:1] }},
+		"A /8 may reach Grafana.":             {change: func(a *PlatformArgs) { a.Grafana.AllowedCIDRs = []string{"10.0.0.0/8"} }},
+		"A /7 may not.": {change: func(a *PlatformArgs) { a.Grafana.AllowedCIDRs = []string{"8.0.0.0/7"} },
+			want: []string{`Grafana.AllowedCIDRs[0]: admits too much of the internet, got "8.0.0.0/7" (at least /8)`}},
 		"A one-letter prefix is allowed.": {change: func(a *PlatformArgs) { a.NamePrefix = "v" }},
 		"A prefix with upper case, a leading digit or a double hyphen is refused.": {
 			change: func(a *PlatformArgs) { a.NamePrefix = "Vigil" },
