@@ -18,7 +18,8 @@ const (
 	AlertmanagerImage = "quay.io/prometheus/alertmanager:v0.34.2"
 	BlackboxImage     = "quay.io/prometheus/blackbox-exporter:v0.27.0"
 	// GrafanaImage is the Alpine-based image, whose busybox wget the health check uses
-	// (the -ubuntu variant has no wget).
+	// as in the other images (the Alpine build also has curl since 2023,
+	// grafana/grafana#65547; the -ubuntu variant has curl only).
 	GrafanaImage = "docker.io/grafana/grafana:12.1.0"
 	// InitImage copies a task's configuration from S3 before the main container starts.
 	InitImage = "public.ecr.aws/aws-cli/aws-cli:2.27.0"
@@ -230,6 +231,8 @@ func ContainerDefinitions(s ContainerSpec) ([]ContainerDefinition, error) {
 		PortMappings:           []PortMapping{{ContainerPort: s.Port, Protocol: "tcp", Name: s.App}},
 		MountPoints:            []MountPoint{{SourceVolume: configVolume, ContainerPath: a.configDir, ReadOnly: true}},
 		DependsOn:              []Dependency{{ContainerName: InitContainerName, Condition: "SUCCESS"}},
+		// -O /dev/null: busybox wget saves the response in the working directory
+		// otherwise, which the read-only root file system refuses.
 		HealthCheck: &HealthCheck{
 			Command:  []string{"CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:" + strconv.Itoa(s.Port) + a.healthPath},
 			Interval: 30, Timeout: 5, Retries: 3, StartPeriod: a.startPeriod,
