@@ -1,0 +1,413 @@
+package platform_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vigilops/vigil/components/iampolicy"
+	"github.com/vigilops/vigil/components/platform"
+	"github.com/vigilops/vigil/vigiltest"
+)
+
+const (
+	efsVPC     = "vpc-0123456789abcdef0"
+	efsSubnetA = "subnet-0123456789abcdef0"
+	efsSubnetB = "subnet-89abcdef"
+	promSG     = "sg-0aaaaaaaaaaaaaaa1"
+	grafanaSG  = "sg-0bbbbbbbbbbbbbbb2"
+	// efsArnPrefix starts the ARNs the mock cloud gives EFS resources (its generic
+	// arn:<partition>:<provider module>:... form, not EFS's file-system/fs-... one).
+	efsArnPrefix = "arn:aws:efs:eu-west-1:123456789012:"
+)
+
+func fsArgs() *platform.FileSystemArgs {
+	return &platform.FileSystemArgs{
+		NamePrefix: "vigil-prod", VpcID: efsVPC, SubnetIDs: []string{efsSubnetA, efsSubnetB},
+		KeyArn: pulumi.String(storeKey),
+		ClientSecurityGroups: map[string]pulumi.StringInput{
+			"prometheus": pulumi.String(promSG), "grafana": pulumi.String(grafanaSG),
+		},
+		AccessPoints: map[string]platform.AccessPoint{
+			"prometheus": {UID: 65534, GID: 65534, Path: "/prometheus"},
+			"grafana":    {UID: 472, GID: 0, Path: "/grafana"},
+		},
+		Tags: map[string]string{"team": "sre"},
+	}
+}
+
+func runFS(t *testing.T, args *platform.FileSystemArgs) (*vigiltest.Cloud, *vigiltest.Outputs, error) {
+	t.Helper()
+	outs := &vigiltest.Outputs{}
+	cloud, err := vigiltest.Run(func(ctx *pulumi.Context) error {
+		f, err := platform.NewFileSystem(ctx, "storage", args)
+		if err != nil {
+			return err
+		}
+		outs.Capture("id", f.FileSystemId)
+		outs.Capture("arn", f.FileSystemArn)
+		outs.Capture("sg", f.SecurityGroupId)
+		for app := range f.AccessPointArns {
+			outs.Capture("ap-arn-"+app, f.AccessPointArns[app])
+			outs.Capture("ap-id-"+app, f.AccessPointIds[app])
+		}
+		return nil
+	})
+	return cloud, outs, err
+}
+
+func mustFS(t *testing.T, args *platform.FileSystemArgs) (*vigiltest.Cloud, *vigiltest.Outputs) {
+	t.Helper()
+	cloud, outs, err := runFS(t, args)
+	require.NoError(t, err)
+	return cloud, outs
+}
+
+func TestTheFileSystemIsEncryptedWithTheKeyGeneralPurposeBurstingAndBackedUp(t *testing.T) {
+	cloud, outs := mustFS(t, fsArgs())
+	fs := one(t, cloud, "aws:efs/fileSystem:FileSystem")
+	assert.Equal(t, "storage-fs", fs.Name)
+	assert.Equal(t, true, input(t, fs, "encrypted"))
+	assert.Equal(t, storeKey, input(t, fs, "kmsKeyId"))
+	assert.Equal(t, "generalPurpose", input(t, fs, "performanceMode"))
+	assert.Equal(t, "bursting", input(t, fs, "throughputMode"))
+	assert.Equal(t, "vigil-prod-efs", input(t, fs, "creationToken"))
+	assert.Equal(t, map[string]any{"team": "sre", "Name": "vigil-prod-efs"}, input(t, fs, "tags"))
+	assert.Equal(t, []any{
+		map[string]any{"transitionToIa": "AFTER_30_DAYS"},
+		map[string]any{"transitionToPrimaryStorageClass": "AFTER_1_ACCESS"},
+	}, input(t, fs, "lifecyclePolicies"))
+
+	backup := one(t, cloud, "aws:efs/backupPolicy:BackupPolicy")
+	assert.Equal(t, "storage-fs", input(t, backup, "fileSystemId"))
+	assert.Equal(t, "ENABLED", input(t, backup, "backupPolicy.status"))
+
+	id, err := outs.Get("id")
+	require.NoError(t, err)
+	assert.Equal(t, "storage-fs", id)
+	arn, err := outs.Get("arn")
+	require.NoError(t, err)
+	assert.Equal(t, efsArnPrefix+"storage-fs", arn)
+
+	for _, r := range cloud.Resources() {
+		if r.Custom {
+			assert.Equal(t, "urn:pulumi:test::vigiltest::vigil:platform:FileSystem::storage", r.Parent, r.Name)
+			assert.True(t, strings.HasPrefix(r.Name, "storage-"), r.Name)
+		}
+	}
+}
+
+func TestTheLifecycleAndBackupKnobsReachTheFileSystem(t *testing.T) {
+	args := fsArgs()
+	args.TransitionToIA, args.DisableBackups = "AFTER_7_DAYS", true
+	args.Tags = map[string]string{"Name": "mine"}
+	cloud, _ := mustFS(t, args)
+	fs := one(t, cloud, "aws:efs/fileSystem:FileSystem")
+	assert.Equal(t, "AFTER_7_DAYS", input(t, fs, "lifecyclePolicies[0].transitionToIa"))
+	assert.Equal(t, "mine", input(t, fs, "tags.Name"), "a Name tag given is kept")
+	assert.Equal(t, "DISABLED", input(t, one(t, cloud, "aws:efs/backupPolicy:BackupPolicy"), "backupPolicy.status"))
+
+	args = fsArgs()
+	args.TransitionToIA = platform.NoTransition
+	cloud, _ = mustFS(t, args)
+	_, has := one(t, cloud, "aws:efs/fileSystem:FileSystem").Input("lifecyclePolicies")
+	assert.False(t, has, "NEVER sets no lifecycle policy")
+}
+
+func TestEachSubnetGetsOneMountTargetInTheFileSystemsGroup(t *testing.T) {
+	cloud, outs := mustFS(t, fsArgs())
+	sg := one(t, cloud, "aws:ec2/securityGroup:SecurityGroup")
+	sgID, err := outs.Get("sg")
+	require.NoError(t, err)
+	assert.Equal(t, sg.Name, sgID)
+	mounts := cloud.ByType("aws:efs/mountTarget:MountTarget")
+	require.Len(t, mounts, 2)
+	subnets := map[string]string{}
+	for _, m := range mounts {
+		subnets[input(t, m, "subnetId").(string)] = m.Name
+		assert.Equal(t, "storage-fs", input(t, m, "fileSystemId"))
+		assert.Equal(t, []any{sg.Name}, input(t, m, "securityGroups"))
+	}
+	assert.Equal(t, map[string]string{efsSubnetA: "storage-mount-" + efsSubnetA, efsSubnetB: "storage-mount-" + efsSubnetB}, subnets)
+
+	args := fsArgs()
+	args.SubnetIDs = []string{efsSubnetB}
+	cloud, _ = mustFS(t, args)
+	mounts = cloud.ByType("aws:efs/mountTarget:MountTarget")
+	require.Len(t, mounts, 1)
+	assert.Equal(t, "storage-mount-"+efsSubnetB, mounts[0].Name, "a mount target is named by its subnet, so dropping one subnet keeps the other")
+}
+
+func TestOnlyEachClientGroupReachesTheMountTargetsAndOnlyOnNFS(t *testing.T) {
+	cloud, _ := mustFS(t, fsArgs())
+	sg := one(t, cloud, "aws:ec2/securityGroup:SecurityGroup")
+	assert.Equal(t, "vigil-prod-efs", input(t, sg, "name"))
+	assert.Equal(t, efsVPC, input(t, sg, "vpcId"))
+	assert.Equal(t, "sre", input(t, sg, "tags.team"))
+	desc, _ := sg.String("description")
+	assert.NotEmpty(t, desc)
+	for _, inline := range []string{"ingress", "egress"} {
+		_, has := sg.Input(inline)
+		assert.False(t, has, "the group has no inline %s rules", inline)
+	}
+	assert.Empty(t, cloud.ByType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"), "the mount targets open no connection")
+	assert.Empty(t, cloud.ByType("aws:ec2/securityGroupRule:SecurityGroupRule"))
+
+	rules := cloud.ByType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+	require.Len(t, rules, 2)
+	got := map[string]map[string]any{}
+	for _, r := range rules {
+		plain := r.Plain()
+		for _, k := range []string{"cidrIpv4", "cidrIpv6", "prefixListId"} {
+			assert.NotContains(t, plain, k, "%s admits a network, not a group", r.Name)
+		}
+		delete(plain, "tags")
+		got[r.Name] = plain
+		assert.Equal(t, "sre", input(t, r, "tags.team"))
+	}
+	assert.Equal(t, map[string]map[string]any{
+		"storage-nfs-from-grafana": {"securityGroupId": sg.Name, "ipProtocol": "tcp", "fromPort": float64(2049), "toPort": float64(2049),
+			"referencedSecurityGroupId": grafanaSG, "description": "NFS from the grafana tasks"},
+		"storage-nfs-from-prometheus": {"securityGroupId": sg.Name, "ipProtocol": "tcp", "fromPort": float64(2049), "toPort": float64(2049),
+			"referencedSecurityGroupId": promSG, "description": "NFS from the prometheus tasks"},
+	}, got)
+}
+
+func TestEachAppHasAnAccessPointAsItsImagesUserRootedAtItsOwnDirectory(t *testing.T) {
+	cloud, outs := mustFS(t, fsArgs())
+	aps := cloud.ByType("aws:efs/accessPoint:AccessPoint")
+	require.Len(t, aps, 2)
+	for app, want := range map[string][3]any{"prometheus": {65534, 65534, "/prometheus"}, "grafana": {472, 0, "/grafana"}} {
+		ap, ok := cloud.Named("aws:efs/accessPoint:AccessPoint", "storage-"+app+"-ap")
+		require.True(t, ok, app)
+		uid, gid := float64(want[0].(int)), float64(want[1].(int))
+		assert.Equal(t, "storage-fs", input(t, ap, "fileSystemId"))
+		assert.Equal(t, map[string]any{"uid": uid, "gid": gid}, input(t, ap, "posixUser"))
+		assert.Equal(t, map[string]any{
+			"path":         want[2],
+			"creationInfo": map[string]any{"ownerUid": uid, "ownerGid": gid, "permissions": "750"},
+		}, input(t, ap, "rootDirectory"))
+		assert.Equal(t, map[string]any{"team": "sre", "Name": "vigil-prod-" + app}, input(t, ap, "tags"))
+		arn, err := outs.Get("ap-arn-" + app)
+		require.NoError(t, err)
+		assert.Equal(t, efsArnPrefix+"storage-"+app+"-ap", arn)
+		id, err := outs.Get("ap-id-" + app)
+		require.NoError(t, err)
+		assert.Equal(t, "storage-"+app+"-ap", id)
+	}
+}
+
+func TestTheFileSystemPolicyDeniesMountsWithoutTLSOrOutsideTheAccessPoints(t *testing.T) {
+	cloud, _ := mustFS(t, fsArgs())
+	pol := one(t, cloud, "aws:efs/fileSystemPolicy:FileSystemPolicy")
+	assert.Equal(t, "storage-fs", input(t, pol, "fileSystemId"))
+	_, bypass := pol.Input("bypassPolicyLockoutSafetyCheck")
+	assert.False(t, bypass)
+	text, ok := pol.String("policy")
+	require.True(t, ok)
+	doc, err := iampolicy.Parse(text)
+	require.NoError(t, err)
+	assert.Empty(t, doc.Lint())
+	fsArn := efsArnPrefix + "storage-fs"
+	anyone := &iampolicy.Principal{AWS: []string{"*"}}
+	assert.Equal(t, iampolicy.Document{Version: "2012-10-17", Statement: []iampolicy.Statement{
+		{Sid: "DenyInsecureTransport", Effect: "Deny", Principal: anyone, Action: []string{"*"}, Resource: []string{fsArn},
+			Condition: cond{"Bool": {"aws:SecureTransport": {"false"}}}},
+		{Sid: "DenyMountsOutsideAccessPoints", Effect: "Deny", Principal: anyone,
+			Action:   []string{"elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "elasticfilesystem:ClientRootAccess"},
+			Resource: []string{fsArn},
+			Condition: cond{"StringNotEquals": {"elasticfilesystem:AccessPointArn": {
+				efsArnPrefix + "storage-grafana-ap", efsArnPrefix + "storage-prometheus-ap",
+			}}}},
+	}}, doc)
+}
+
+func TestMountPolicyLetsATaskMountThroughItsAccessPointOnly(t *testing.T) {
+	fsArn := "arn:aws:elasticfilesystem:eu-west-1:123456789012:file-system/fs-0123456789abcdef0"
+	apArn := "arn:aws:elasticfilesystem:eu-west-1:123456789012:access-point/fsap-0123456789abcdef0"
+	doc, err := iampolicy.Parse(platform.MountPolicy(fsArn, apArn).JSON())
+	require.NoError(t, err)
+	assert.Empty(t, doc.Lint())
+	assert.Equal(t, iampolicy.Document{Version: "2012-10-17", Statement: []iampolicy.Statement{{
+		Sid: "MountThroughAccessPoint", Effect: "Allow",
+		Action:    []string{"elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"},
+		Resource:  []string{fsArn},
+		Condition: cond{"StringEquals": {"elasticfilesystem:AccessPointArn": {apArn}}},
+	}}}, doc)
+}
+
+func TestBadFileSystemArgsGiveOneErrorListingEveryProblemAndCreateNothing(t *testing.T) {
+	args := &platform.FileSystemArgs{
+		NamePrefix: "vigil prod", VpcID: "vpc-nothex", SubnetIDs: []string{"subnet-1", efsSubnetA, efsSubnetA},
+		ClientSecurityGroups: map[string]pulumi.StringInput{"prometheus": pulumi.String(promSG), "alertmanager": nil},
+		AccessPoints: map[string]platform.AccessPoint{
+			"prometheus": {UID: 0, GID: -1, Path: "prometheus"},
+			"Grafana":    {UID: 472, Path: "/grafana"},
+		},
+		TransitionToIA: "AFTER_2_DAYS",
+	}
+	cloud, _, err := runFS(t, args)
+	require.Error(t, err)
+	msg := err.Error()
+	for _, want := range []string{
+		"NamePrefix: must be 1-60 letters",
+		"VpcID: is not a VPC ID",
+		`SubnetIDs[0]: "subnet-1" is not a subnet ID`,
+		"SubnetIDs[2]: repeats SubnetIDs[1]",
+		"KeyArn: is required",
+		"ClientSecurityGroups.alertmanager: is nil",
+		"ClientSecurityGroups.alertmanager: has no access point",
+		"AccessPoints.Grafana: app names are lower-case",
+		"AccessPoints.Grafana: has no client security group",
+		"AccessPoints.prometheus.UID: is 0 (root)",
+		"AccessPoints.prometheus.GID: must be between 0 and 4294967295, got -1",
+		"AccessPoints.prometheus.Path: must be absolute",
+		"TransitionToIA:",
+	} {
+		assert.Contains(t, msg, want)
+	}
+	assert.Empty(t, cloud.Resources(), "nothing is registered, not even the component")
+
+	cloud, _, err = runFS(t, &platform.FileSystemArgs{})
+	require.Error(t, err)
+	for _, want := range []string{"NamePrefix: is required", "VpcID: is required", "SubnetIDs: is empty",
+		"KeyArn: is required", "AccessPoints: is empty", "ClientSecurityGroups: is empty"} {
+		assert.Contains(t, err.Error(), want)
+	}
+	assert.Empty(t, cloud.Resources())
+}
+
+func fsProblem(args *platform.FileSystemArgs) string {
+	if err := args.Validate(); err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
+func TestPOSIXIDsAreCheckedOnBothSidesAndRootIsRefused(t *testing.T) {
+	for _, tc := range []struct {
+		uid, gid int
+		want     string
+	}{
+		{1, 0, ""},
+		{4294967295, 4294967295, ""},
+		{0, 0, "UID: is 0 (root)"},
+		{-1, 0, "UID: must be between 1 and 4294967295, got -1"},
+		{4294967296, 0, "UID: must be between 1 and 4294967295, got 4294967296"},
+		{1, -1, "GID: must be between 0 and 4294967295, got -1"},
+		{1, 4294967296, "GID: must be between 0 and 4294967295, got 4294967296"},
+	} {
+		t.Run(fmt.Sprintf("%d:%d", tc.uid, tc.gid), func(t *testing.T) {
+			args := fsArgs()
+			args.AccessPoints["prometheus"] = platform.AccessPoint{UID: tc.uid, GID: tc.gid, Path: "/prometheus"}
+			got := fsProblem(args)
+			if tc.want == "" {
+				assert.Empty(t, got)
+				return
+			}
+			assert.Contains(t, got, "AccessPoints.prometheus."+tc.want)
+		})
+	}
+}
+
+func TestAccessPointPathsAreWhatEFSTakesAndEachAppsOwn(t *testing.T) {
+	long := "/" + strings.Repeat("a", 99)
+	for p, want := range map[string]string{
+		"/prometheus":      "",
+		"/a/b/c/d":         "",
+		"/data/prometheus": "",
+		long:               "",
+		long + "a":         "is 101 characters, more than EFS's 100",
+		"/a/b/c/d/e":       "has 5 elements, more than EFS's 4",
+		"":                 "is required",
+		"prometheus":       "must be absolute",
+		"/":                "is the file system's root",
+		"/a/../b":          "is not clean",
+		"/prometheus/":     "is not clean",
+		"//prometheus":     "is not clean",
+		"/.prometheus":     `has the element ".prometheus", which starts with a dot`,
+		"/a/.b":            `has the element ".b"`,
+		"/prom$":           "holds a character EFS refuses",
+		"/prom;rm":         "holds a character EFS refuses",
+		"/prom\nx":         "holds a character EFS refuses",
+		"/p{x}":            "holds a character EFS refuses",
+	} {
+		t.Run(fmt.Sprintf("%q", p), func(t *testing.T) {
+			args := fsArgs()
+			args.AccessPoints["prometheus"] = platform.AccessPoint{UID: 65534, GID: 65534, Path: p}
+			got := fsProblem(args)
+			if want == "" {
+				assert.Empty(t, got)
+				return
+			}
+			assert.Contains(t, got, "AccessPoints.prometheus.Path: "+want)
+		})
+	}
+	for _, tc := range []struct{ prom, grafana, want string }{
+		{"/prometheus", "/prometheus", "AccessPoints.prometheus.Path: is also the path of grafana"},
+		{"/data", "/data/grafana", "AccessPoints.grafana.Path: is inside prometheus's /data"},
+		{"/data/prometheus", "/data", "AccessPoints.prometheus.Path: is inside grafana's /data"},
+		{"/data", "/database", ""},
+		{"/data/prometheus", "/data/grafana", ""},
+	} {
+		args := fsArgs()
+		args.AccessPoints["prometheus"] = platform.AccessPoint{UID: 65534, GID: 65534, Path: tc.prom}
+		args.AccessPoints["grafana"] = platform.AccessPoint{UID: 472, GID: 0, Path: tc.grafana}
+		got := fsProblem(args)
+		if tc.want == "" {
+			assert.Empty(t, got, "%s and %s", tc.prom, tc.grafana)
+		} else {
+			assert.Contains(t, got, tc.want)
+		}
+	}
+}
+
+func TestFileSystemNamesIDsAndTransitionsAreCheckedOnBothSides(t *testing.T) {
+	for prefix, ok := range map[string]bool{
+		strings.Repeat("a", 60): true, strings.Repeat("a", 61): false, "a": true, "Vigil-Prod": true,
+		"-vigil": false, "vigil_prod": false,
+	} {
+		args := fsArgs()
+		args.NamePrefix = prefix
+		got := fsProblem(args)
+		assert.Equal(t, ok, got == "", "%q: %s", prefix, got)
+	}
+	for subnet, ok := range map[string]bool{
+		"subnet-0123abcd": true, "subnet-0123456789abcdef0": true,
+		"subnet-0123abc": false, "subnet-0123456789abcdef": false, "subnet-0123ABCD": false, "sg-0123abcd": false,
+	} {
+		args := fsArgs()
+		args.SubnetIDs = []string{subnet}
+		got := fsProblem(args)
+		assert.Equal(t, ok, got == "", "%q: %s", subnet, got)
+	}
+	for id, ok := range map[string]bool{"vpc-0123abcd": true, "vpc-0123456789abcdef0": true, "vpc-0123abc": false, "": false} {
+		args := fsArgs()
+		args.VpcID = id
+		got := fsProblem(args)
+		assert.Equal(t, ok, got == "", "%q: %s", id, got)
+	}
+	for _, tr := range append(append([]string{""}, platform.TransitionsToIA...), platform.NoTransition) {
+		args := fsArgs()
+		args.TransitionToIA = tr
+		assert.Empty(t, fsProblem(args), tr)
+	}
+	for _, tr := range []string{"AFTER_2_DAYS", "after_30_days", "AFTER_1_ACCESS"} {
+		args := fsArgs()
+		args.TransitionToIA = tr
+		assert.Contains(t, fsProblem(args), "TransitionToIA:", tr)
+	}
+}
+
+func TestAClientWithoutAnAccessPointOrAnAccessPointWithoutAClientIsRefused(t *testing.T) {
+	args := fsArgs()
+	args.ClientSecurityGroups["alertmanager"] = pulumi.String("sg-0ccccccccccccccc3")
+	assert.Contains(t, fsProblem(args), "ClientSecurityGroups.alertmanager: has no access point")
+	args = fsArgs()
+	delete(args.ClientSecurityGroups, "grafana")
+	assert.Contains(t, fsProblem(args), "AccessPoints.grafana: has no client security group")
+}
