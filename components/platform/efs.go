@@ -24,8 +24,8 @@ const NFSPort = 2049
 // AccessPointMode is the mode of every access point's root directory, which EFS
 // creates owned by the access point's UID and GID on first use. 0750, not 0755: the
 // app's process, which EFS makes that UID whatever the client says, is the only
-// writer; its group may read (GID 0 for Grafana, whose image runs in group root); no
-// other user of the shared file system reads another app's data.
+// writer; its group may read; no other user of the shared file system reads another
+// app's data.
 const AccessPointMode = "750"
 
 // The limits of FileSystemArgs.
@@ -94,10 +94,14 @@ type FileSystemArgs struct {
 // it as UID:GID, whatever user the client runs as, and roots it at Path, which EFS
 // creates with that owner and AccessPointMode if it does not exist.
 type AccessPoint struct {
-	// UID and GID are the POSIX user and group of the app's image, 0 to 4294967295:
-	// prom/prometheus runs as nobody, 65534:65534; grafana/grafana as 472 in group root,
-	// 472:0 (since Grafana 7.3). UID 0 (root) is refused: a root access point would
-	// undo the ownership it exists for.
+	// UID and GID are the POSIX user and group every request through the access point
+	// is made as, 1 to 4294967295: the user of the app's image, prom/prometheus's
+	// nobody, 65534:65534, and grafana/grafana's 472. Grafana's image runs in group
+	// root (472:0, since Grafana 7.3), but its access point takes 472:472: EFS replaces
+	// the client's IDs with the access point's whatever the container's group, and an
+	// access point whose UID or GID is 0 is refused, since EFS then demands
+	// elasticfilesystem:ClientRootAccess of the client, which MountPolicy does not
+	// grant (a root access point would also undo the ownership it exists for).
 	UID, GID int
 	// Path is the root directory: absolute and clean, one to four elements of which
 	// none starts with a dot or holds one of $#<>;`|&?{}^*, at most 100 characters,
@@ -184,12 +188,17 @@ func (a *FileSystemArgs) Validate() error {
 		}
 		switch {
 		case ap.UID == 0:
-			ps.Add(p+".UID", "is 0 (root)", "give the non-root user the app's image runs as, such as 65534 for Prometheus or 472 for Grafana")
+			ps.Add(p+".UID", "is 0 (root), for which EFS demands elasticfilesystem:ClientRootAccess, which MountPolicy does not grant",
+				"give the non-root user the app's image runs as, such as 65534 for Prometheus or 472 for Grafana")
 		case ap.UID < 0 || ap.UID > maxPOSIXID:
 			ps.Addf(p+".UID", "POSIX IDs are 0 to 4294967295", "must be between 1 and 4294967295, got %d", ap.UID)
 		}
-		if ap.GID < 0 || ap.GID > maxPOSIXID {
-			ps.Addf(p+".GID", "POSIX IDs are 0 to 4294967295", "must be between 0 and 4294967295, got %d", ap.GID)
+		switch {
+		case ap.GID == 0:
+			ps.Add(p+".GID", "is 0 (root), for which EFS demands elasticfilesystem:ClientRootAccess, which MountPolicy does not grant",
+				"give the app's own group, such as 472 for Grafana (EFS makes every request as the access point's IDs, whatever the container's group)")
+		case ap.GID < 0 || ap.GID > maxPOSIXID:
+			ps.Addf(p+".GID", "POSIX IDs are 0 to 4294967295", "must be between 1 and 4294967295, got %d", ap.GID)
 		}
 		if msg := accessPointPathProblem(ap.Path); msg != "" {
 			ps.Add(p+".Path", msg, `for example "/`+app+`"`)

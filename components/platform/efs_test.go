@@ -34,7 +34,7 @@ func fsArgs() *platform.FileSystemArgs {
 		},
 		AccessPoints: map[string]platform.AccessPoint{
 			"prometheus": {UID: 65534, GID: 65534, Path: "/prometheus"},
-			"grafana":    {UID: 472, GID: 0, Path: "/grafana"},
+			"grafana":    {UID: 472, GID: 472, Path: "/grafana"},
 		},
 		Tags: map[string]string{"team": "sre"},
 	}
@@ -181,7 +181,7 @@ func TestEachAppHasAnAccessPointAsItsImagesUserRootedAtItsOwnDirectory(t *testin
 	cloud, outs := mustFS(t, fsArgs())
 	aps := cloud.ByType("aws:efs/accessPoint:AccessPoint")
 	require.Len(t, aps, 2)
-	for app, want := range map[string][3]any{"prometheus": {65534, 65534, "/prometheus"}, "grafana": {472, 0, "/grafana"}} {
+	for app, want := range map[string][3]any{"prometheus": {65534, 65534, "/prometheus"}, "grafana": {472, 472, "/grafana"}} {
 		ap, ok := cloud.Named("aws:efs/accessPoint:AccessPoint", "storage-"+app+"-ap")
 		require.True(t, ok, app)
 		uid, gid := float64(want[0].(int)), float64(want[1].(int))
@@ -264,7 +264,7 @@ func TestBadFileSystemArgsGiveOneErrorListingEveryProblemAndCreateNothing(t *tes
 		"AccessPoints.Grafana: app names are lower-case",
 		"AccessPoints.Grafana: has no client security group",
 		"AccessPoints.prometheus.UID: is 0 (root)",
-		"AccessPoints.prometheus.GID: must be between 0 and 4294967295, got -1",
+		"AccessPoints.prometheus.GID: must be between 1 and 4294967295, got -1",
 		"AccessPoints.prometheus.Path: must be absolute",
 		"TransitionToIA:",
 	} {
@@ -293,13 +293,14 @@ func TestPOSIXIDsAreCheckedOnBothSidesAndRootIsRefused(t *testing.T) {
 		uid, gid int
 		want     string
 	}{
-		{1, 0, ""},
+		{1, 1, ""},
 		{4294967295, 4294967295, ""},
-		{0, 0, "UID: is 0 (root)"},
-		{-1, 0, "UID: must be between 1 and 4294967295, got -1"},
-		{4294967296, 0, "UID: must be between 1 and 4294967295, got 4294967296"},
-		{1, -1, "GID: must be between 0 and 4294967295, got -1"},
-		{1, 4294967296, "GID: must be between 0 and 4294967295, got 4294967296"},
+		{0, 1, "UID: is 0 (root)"},
+		{1, 0, "GID: is 0 (root), for which EFS demands elasticfilesystem:ClientRootAccess"},
+		{-1, 1, "UID: must be between 1 and 4294967295, got -1"},
+		{4294967296, 1, "UID: must be between 1 and 4294967295, got 4294967296"},
+		{1, -1, "GID: must be between 1 and 4294967295, got -1"},
+		{1, 4294967296, "GID: must be between 1 and 4294967295, got 4294967296"},
 	} {
 		t.Run(fmt.Sprintf("%d:%d", tc.uid, tc.gid), func(t *testing.T) {
 			args := fsArgs()
@@ -356,7 +357,7 @@ func TestAccessPointPathsAreWhatEFSTakesAndEachAppsOwn(t *testing.T) {
 	} {
 		args := fsArgs()
 		args.AccessPoints["prometheus"] = platform.AccessPoint{UID: 65534, GID: 65534, Path: tc.prom}
-		args.AccessPoints["grafana"] = platform.AccessPoint{UID: 472, GID: 0, Path: tc.grafana}
+		args.AccessPoints["grafana"] = platform.AccessPoint{UID: 472, GID: 472, Path: tc.grafana}
 		got := fsProblem(args)
 		if tc.want == "" {
 			assert.Empty(t, got, "%s and %s", tc.prom, tc.grafana)
