@@ -15,11 +15,11 @@ import (
 )
 
 const (
-	efsVPC     = "vpc-0123456789abcdef0"
-	efsSubnetA = "subnet-0123456789abcdef0"
-	efsSubnetB = "subnet-89abcdef"
-	promSG     = "sg-0aaaaaaaaaaaaaaa1"
-	grafanaSG  = "sg-0bbbbbbbbbbbbbbb2"
+	efsVPC       = "vpc-0123456789abcdef0"
+	efsSubnetA   = "subnet-0123456789abcdef0"
+	efsSubnetB   = "subnet-89abcdef"
+	efsPromSG    = "sg-0aaaaaaaaaaaaaaa1"
+	efsGrafanaSG = "sg-0bbbbbbbbbbbbbbb2"
 	// efsArnPrefix starts the ARNs the mock cloud gives EFS resources (its generic
 	// arn:<partition>:<provider module>:... form, not EFS's file-system/fs-... one).
 	efsArnPrefix = "arn:aws:efs:eu-west-1:123456789012:"
@@ -30,7 +30,7 @@ func fsArgs() *platform.FileSystemArgs {
 		NamePrefix: "vigil-prod", VpcID: efsVPC, SubnetIDs: []string{efsSubnetA, efsSubnetB},
 		KeyArn: pulumi.String(storeKey),
 		ClientSecurityGroups: map[string]pulumi.StringInput{
-			"prometheus": pulumi.String(promSG), "grafana": pulumi.String(grafanaSG),
+			"prometheus": pulumi.String(efsPromSG), "grafana": pulumi.String(efsGrafanaSG),
 		},
 		AccessPoints: map[string]platform.AccessPoint{
 			"prometheus": {UID: 65534, GID: 65534, Path: "/prometheus"},
@@ -69,22 +69,22 @@ func mustFS(t *testing.T, args *platform.FileSystemArgs) (*vigiltest.Cloud, *vig
 
 func TestTheFileSystemIsEncryptedWithTheKeyGeneralPurposeBurstingAndBackedUp(t *testing.T) {
 	cloud, outs := mustFS(t, fsArgs())
-	fs := one(t, cloud, "aws:efs/fileSystem:FileSystem")
+	fs := onlyOfType(t, cloud, "aws:efs/fileSystem:FileSystem")
 	assert.Equal(t, "storage-fs", fs.Name)
-	assert.Equal(t, true, input(t, fs, "encrypted"))
-	assert.Equal(t, storeKey, input(t, fs, "kmsKeyId"))
-	assert.Equal(t, "generalPurpose", input(t, fs, "performanceMode"))
-	assert.Equal(t, "bursting", input(t, fs, "throughputMode"))
-	assert.Equal(t, "vigil-prod-efs", input(t, fs, "creationToken"))
-	assert.Equal(t, map[string]any{"team": "sre", "Name": "vigil-prod-efs"}, input(t, fs, "tags"))
+	assert.Equal(t, true, inputAt(t, fs, "encrypted"))
+	assert.Equal(t, storeKey, inputAt(t, fs, "kmsKeyId"))
+	assert.Equal(t, "generalPurpose", inputAt(t, fs, "performanceMode"))
+	assert.Equal(t, "bursting", inputAt(t, fs, "throughputMode"))
+	assert.Equal(t, "vigil-prod-efs", inputAt(t, fs, "creationToken"))
+	assert.Equal(t, map[string]any{"team": "sre", "Name": "vigil-prod-efs"}, inputAt(t, fs, "tags"))
 	assert.Equal(t, []any{
 		map[string]any{"transitionToIa": "AFTER_30_DAYS"},
 		map[string]any{"transitionToPrimaryStorageClass": "AFTER_1_ACCESS"},
-	}, input(t, fs, "lifecyclePolicies"))
+	}, inputAt(t, fs, "lifecyclePolicies"))
 
-	backup := one(t, cloud, "aws:efs/backupPolicy:BackupPolicy")
-	assert.Equal(t, "storage-fs", input(t, backup, "fileSystemId"))
-	assert.Equal(t, "ENABLED", input(t, backup, "backupPolicy.status"))
+	backup := onlyOfType(t, cloud, "aws:efs/backupPolicy:BackupPolicy")
+	assert.Equal(t, "storage-fs", inputAt(t, backup, "fileSystemId"))
+	assert.Equal(t, "ENABLED", inputAt(t, backup, "backupPolicy.status"))
 
 	id, err := outs.Get("id")
 	require.NoError(t, err)
@@ -106,21 +106,21 @@ func TestTheLifecycleAndBackupKnobsReachTheFileSystem(t *testing.T) {
 	args.TransitionToIA, args.DisableBackups = "AFTER_7_DAYS", true
 	args.Tags = map[string]string{"Name": "mine"}
 	cloud, _ := mustFS(t, args)
-	fs := one(t, cloud, "aws:efs/fileSystem:FileSystem")
-	assert.Equal(t, "AFTER_7_DAYS", input(t, fs, "lifecyclePolicies[0].transitionToIa"))
-	assert.Equal(t, "mine", input(t, fs, "tags.Name"), "a Name tag given is kept")
-	assert.Equal(t, "DISABLED", input(t, one(t, cloud, "aws:efs/backupPolicy:BackupPolicy"), "backupPolicy.status"))
+	fs := onlyOfType(t, cloud, "aws:efs/fileSystem:FileSystem")
+	assert.Equal(t, "AFTER_7_DAYS", inputAt(t, fs, "lifecyclePolicies[0].transitionToIa"))
+	assert.Equal(t, "mine", inputAt(t, fs, "tags.Name"), "a Name tag given is kept")
+	assert.Equal(t, "DISABLED", inputAt(t, onlyOfType(t, cloud, "aws:efs/backupPolicy:BackupPolicy"), "backupPolicy.status"))
 
 	args = fsArgs()
 	args.TransitionToIA = platform.NoTransition
 	cloud, _ = mustFS(t, args)
-	_, has := one(t, cloud, "aws:efs/fileSystem:FileSystem").Input("lifecyclePolicies")
+	_, has := onlyOfType(t, cloud, "aws:efs/fileSystem:FileSystem").Input("lifecyclePolicies")
 	assert.False(t, has, "NEVER sets no lifecycle policy")
 }
 
 func TestEachSubnetGetsOneMountTargetInTheFileSystemsGroup(t *testing.T) {
 	cloud, outs := mustFS(t, fsArgs())
-	sg := one(t, cloud, "aws:ec2/securityGroup:SecurityGroup")
+	sg := onlyOfType(t, cloud, "aws:ec2/securityGroup:SecurityGroup")
 	sgID, err := outs.Get("sg")
 	require.NoError(t, err)
 	assert.Equal(t, sg.Name, sgID)
@@ -128,9 +128,9 @@ func TestEachSubnetGetsOneMountTargetInTheFileSystemsGroup(t *testing.T) {
 	require.Len(t, mounts, 2)
 	subnets := map[string]string{}
 	for _, m := range mounts {
-		subnets[input(t, m, "subnetId").(string)] = m.Name
-		assert.Equal(t, "storage-fs", input(t, m, "fileSystemId"))
-		assert.Equal(t, []any{sg.Name}, input(t, m, "securityGroups"))
+		subnets[inputAt(t, m, "subnetId").(string)] = m.Name
+		assert.Equal(t, "storage-fs", inputAt(t, m, "fileSystemId"))
+		assert.Equal(t, []any{sg.Name}, inputAt(t, m, "securityGroups"))
 	}
 	assert.Equal(t, map[string]string{efsSubnetA: "storage-mount-" + efsSubnetA, efsSubnetB: "storage-mount-" + efsSubnetB}, subnets)
 
@@ -144,10 +144,10 @@ func TestEachSubnetGetsOneMountTargetInTheFileSystemsGroup(t *testing.T) {
 
 func TestOnlyEachClientGroupReachesTheMountTargetsAndOnlyOnNFS(t *testing.T) {
 	cloud, _ := mustFS(t, fsArgs())
-	sg := one(t, cloud, "aws:ec2/securityGroup:SecurityGroup")
-	assert.Equal(t, "vigil-prod-efs", input(t, sg, "name"))
-	assert.Equal(t, efsVPC, input(t, sg, "vpcId"))
-	assert.Equal(t, "sre", input(t, sg, "tags.team"))
+	sg := onlyOfType(t, cloud, "aws:ec2/securityGroup:SecurityGroup")
+	assert.Equal(t, "vigil-prod-efs", inputAt(t, sg, "name"))
+	assert.Equal(t, efsVPC, inputAt(t, sg, "vpcId"))
+	assert.Equal(t, "sre", inputAt(t, sg, "tags.team"))
 	desc, _ := sg.String("description")
 	assert.NotEmpty(t, desc)
 	for _, inline := range []string{"ingress", "egress"} {
@@ -167,13 +167,13 @@ func TestOnlyEachClientGroupReachesTheMountTargetsAndOnlyOnNFS(t *testing.T) {
 		}
 		delete(plain, "tags")
 		got[r.Name] = plain
-		assert.Equal(t, "sre", input(t, r, "tags.team"))
+		assert.Equal(t, "sre", inputAt(t, r, "tags.team"))
 	}
 	assert.Equal(t, map[string]map[string]any{
 		"storage-nfs-from-grafana": {"securityGroupId": sg.Name, "ipProtocol": "tcp", "fromPort": float64(2049), "toPort": float64(2049),
-			"referencedSecurityGroupId": grafanaSG, "description": "NFS from the grafana tasks"},
+			"referencedSecurityGroupId": efsGrafanaSG, "description": "NFS from the grafana tasks"},
 		"storage-nfs-from-prometheus": {"securityGroupId": sg.Name, "ipProtocol": "tcp", "fromPort": float64(2049), "toPort": float64(2049),
-			"referencedSecurityGroupId": promSG, "description": "NFS from the prometheus tasks"},
+			"referencedSecurityGroupId": efsPromSG, "description": "NFS from the prometheus tasks"},
 	}, got)
 }
 
@@ -185,13 +185,13 @@ func TestEachAppHasAnAccessPointAsItsImagesUserRootedAtItsOwnDirectory(t *testin
 		ap, ok := cloud.Named("aws:efs/accessPoint:AccessPoint", "storage-"+app+"-ap")
 		require.True(t, ok, app)
 		uid, gid := float64(want[0].(int)), float64(want[1].(int))
-		assert.Equal(t, "storage-fs", input(t, ap, "fileSystemId"))
-		assert.Equal(t, map[string]any{"uid": uid, "gid": gid}, input(t, ap, "posixUser"))
+		assert.Equal(t, "storage-fs", inputAt(t, ap, "fileSystemId"))
+		assert.Equal(t, map[string]any{"uid": uid, "gid": gid}, inputAt(t, ap, "posixUser"))
 		assert.Equal(t, map[string]any{
 			"path":         want[2],
 			"creationInfo": map[string]any{"ownerUid": uid, "ownerGid": gid, "permissions": "750"},
-		}, input(t, ap, "rootDirectory"))
-		assert.Equal(t, map[string]any{"team": "sre", "Name": "vigil-prod-" + app}, input(t, ap, "tags"))
+		}, inputAt(t, ap, "rootDirectory"))
+		assert.Equal(t, map[string]any{"team": "sre", "Name": "vigil-prod-" + app}, inputAt(t, ap, "tags"))
 		arn, err := outs.Get("ap-arn-" + app)
 		require.NoError(t, err)
 		assert.Equal(t, efsArnPrefix+"storage-"+app+"-ap", arn)
@@ -203,8 +203,8 @@ func TestEachAppHasAnAccessPointAsItsImagesUserRootedAtItsOwnDirectory(t *testin
 
 func TestTheFileSystemPolicyDeniesMountsWithoutTLSOrOutsideTheAccessPoints(t *testing.T) {
 	cloud, _ := mustFS(t, fsArgs())
-	pol := one(t, cloud, "aws:efs/fileSystemPolicy:FileSystemPolicy")
-	assert.Equal(t, "storage-fs", input(t, pol, "fileSystemId"))
+	pol := onlyOfType(t, cloud, "aws:efs/fileSystemPolicy:FileSystemPolicy")
+	assert.Equal(t, "storage-fs", inputAt(t, pol, "fileSystemId"))
 	_, bypass := pol.Input("bypassPolicyLockoutSafetyCheck")
 	assert.False(t, bypass)
 	text, ok := pol.String("policy")
@@ -216,11 +216,11 @@ func TestTheFileSystemPolicyDeniesMountsWithoutTLSOrOutsideTheAccessPoints(t *te
 	anyone := &iampolicy.Principal{AWS: []string{"*"}}
 	assert.Equal(t, iampolicy.Document{Version: "2012-10-17", Statement: []iampolicy.Statement{
 		{Sid: "DenyInsecureTransport", Effect: "Deny", Principal: anyone, Action: []string{"*"}, Resource: []string{fsArn},
-			Condition: cond{"Bool": {"aws:SecureTransport": {"false"}}}},
+			Condition: policyConds{"Bool": {"aws:SecureTransport": {"false"}}}},
 		{Sid: "DenyMountsOutsideAccessPoints", Effect: "Deny", Principal: anyone,
 			Action:   []string{"elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "elasticfilesystem:ClientRootAccess"},
 			Resource: []string{fsArn},
-			Condition: cond{"StringNotEquals": {"elasticfilesystem:AccessPointArn": {
+			Condition: policyConds{"StringNotEquals": {"elasticfilesystem:AccessPointArn": {
 				efsArnPrefix + "storage-grafana-ap", efsArnPrefix + "storage-prometheus-ap",
 			}}}},
 	}}, doc)
@@ -236,14 +236,14 @@ func TestMountPolicyLetsATaskMountThroughItsAccessPointOnly(t *testing.T) {
 		Sid: "MountThroughAccessPoint", Effect: "Allow",
 		Action:    []string{"elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"},
 		Resource:  []string{fsArn},
-		Condition: cond{"StringEquals": {"elasticfilesystem:AccessPointArn": {apArn}}},
+		Condition: policyConds{"StringEquals": {"elasticfilesystem:AccessPointArn": {apArn}}},
 	}}}, doc)
 }
 
 func TestBadFileSystemArgsGiveOneErrorListingEveryProblemAndCreateNothing(t *testing.T) {
 	args := &platform.FileSystemArgs{
 		NamePrefix: "vigil prod", VpcID: "vpc-nothex", SubnetIDs: []string{"subnet-1", efsSubnetA, efsSubnetA},
-		ClientSecurityGroups: map[string]pulumi.StringInput{"prometheus": pulumi.String(promSG), "alertmanager": nil},
+		ClientSecurityGroups: map[string]pulumi.StringInput{"prometheus": pulumi.String(efsPromSG), "alertmanager": nil},
 		AccessPoints: map[string]platform.AccessPoint{
 			"prometheus": {UID: 0, GID: -1, Path: "prometheus"},
 			"Grafana":    {UID: 472, Path: "/grafana"},

@@ -22,7 +22,7 @@ const (
 	storeArn    = "arn:aws:s3:::" + storeBucket
 )
 
-type cond = map[string]map[string][]string
+type policyConds = map[string]map[string][]string
 
 func storeSets() map[string]map[string][]byte {
 	return map[string]map[string][]byte{
@@ -65,14 +65,14 @@ func mustStore(t *testing.T, args *platform.ConfigStoreArgs) (*vigiltest.Cloud, 
 	return cloud, s, outs
 }
 
-func one(t *testing.T, cloud *vigiltest.Cloud, typ string) vigiltest.Resource {
+func onlyOfType(t *testing.T, cloud *vigiltest.Cloud, typ string) vigiltest.Resource {
 	t.Helper()
 	rs := cloud.ByType(typ)
 	require.Len(t, rs, 1, typ)
 	return rs[0]
 }
 
-func input(t *testing.T, r vigiltest.Resource, path string) any {
+func inputAt(t *testing.T, r vigiltest.Resource, path string) any {
 	t.Helper()
 	v, ok := r.Input(path)
 	require.True(t, ok, "%s %s has no input %s", r.Type, r.Name, path)
@@ -82,11 +82,11 @@ func input(t *testing.T, r vigiltest.Resource, path string) any {
 func TestTheBucketIsEncryptedWithTheKeyVersionedPrivateAndOwnedByItsAccount(t *testing.T) {
 	cloud, store, outs := mustStore(t, storeArgs())
 
-	bucket := one(t, cloud, "aws:s3/bucketV2:BucketV2")
+	bucket := onlyOfType(t, cloud, "aws:s3/bucketV2:BucketV2")
 	assert.Equal(t, "config-bucket", bucket.Name)
-	assert.Equal(t, storeBucket, input(t, bucket, "bucket"))
-	assert.Equal(t, "sre", input(t, bucket, "tags.team"))
-	assert.Equal(t, false, input(t, bucket, "forceDestroy"))
+	assert.Equal(t, storeBucket, inputAt(t, bucket, "bucket"))
+	assert.Equal(t, "sre", inputAt(t, bucket, "tags.team"))
+	assert.Equal(t, false, inputAt(t, bucket, "forceDestroy"))
 	got, err := outs.Get("bucket")
 	require.NoError(t, err)
 	assert.Equal(t, storeBucket, got)
@@ -96,26 +96,26 @@ func TestTheBucketIsEncryptedWithTheKeyVersionedPrivateAndOwnedByItsAccount(t *t
 	assert.Equal(t, storeBucket, store.BucketName)
 	assert.Equal(t, storeArn, store.BucketARN)
 
-	sse := one(t, cloud, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2")
-	assert.Equal(t, storeBucket, input(t, sse, "bucket"))
+	sse := onlyOfType(t, cloud, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2")
+	assert.Equal(t, storeBucket, inputAt(t, sse, "bucket"))
 	assert.Equal(t, []any{map[string]any{
 		"applyServerSideEncryptionByDefault": map[string]any{"sseAlgorithm": "aws:kms", "kmsMasterKeyId": storeKey},
 		"bucketKeyEnabled":                   true,
-	}}, input(t, sse, "rules"))
+	}}, inputAt(t, sse, "rules"))
 
-	versioning := one(t, cloud, "aws:s3/bucketVersioningV2:BucketVersioningV2")
-	assert.Equal(t, storeBucket, input(t, versioning, "bucket"))
-	assert.Equal(t, "Enabled", input(t, versioning, "versioningConfiguration.status"))
+	versioning := onlyOfType(t, cloud, "aws:s3/bucketVersioningV2:BucketVersioningV2")
+	assert.Equal(t, storeBucket, inputAt(t, versioning, "bucket"))
+	assert.Equal(t, "Enabled", inputAt(t, versioning, "versioningConfiguration.status"))
 
-	pab := one(t, cloud, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")
-	assert.Equal(t, storeBucket, input(t, pab, "bucket"))
+	pab := onlyOfType(t, cloud, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")
+	assert.Equal(t, storeBucket, inputAt(t, pab, "bucket"))
 	for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
-		assert.Equal(t, true, input(t, pab, k), k)
+		assert.Equal(t, true, inputAt(t, pab, k), k)
 	}
 
-	own := one(t, cloud, "aws:s3/bucketOwnershipControls:BucketOwnershipControls")
-	assert.Equal(t, storeBucket, input(t, own, "bucket"))
-	assert.Equal(t, "BucketOwnerEnforced", input(t, own, "rule.objectOwnership"))
+	own := onlyOfType(t, cloud, "aws:s3/bucketOwnershipControls:BucketOwnershipControls")
+	assert.Equal(t, storeBucket, inputAt(t, own, "bucket"))
+	assert.Equal(t, "BucketOwnerEnforced", inputAt(t, own, "rule.objectOwnership"))
 
 	for _, r := range cloud.Resources() {
 		if r.Custom {
@@ -133,23 +133,23 @@ func TestTheLifecycleExpiresNoncurrentVersionsAfterTheDaysGivenOrThirty(t *testi
 			args := storeArgs()
 			args.NoncurrentVersionDays = tc.given
 			cloud, _, _ := mustStore(t, args)
-			lc := one(t, cloud, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2")
-			assert.Equal(t, storeBucket, input(t, lc, "bucket"))
+			lc := onlyOfType(t, cloud, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2")
+			assert.Equal(t, storeBucket, inputAt(t, lc, "bucket"))
 			assert.Equal(t, []any{map[string]any{
 				"id": "expire-old-versions", "status": "Enabled",
 				"filter":                         map[string]any{"prefix": ""},
 				"noncurrentVersionExpiration":    map[string]any{"noncurrentDays": float64(tc.want)},
 				"expiration":                     map[string]any{"expiredObjectDeleteMarker": true},
 				"abortIncompleteMultipartUpload": map[string]any{"daysAfterInitiation": float64(7)},
-			}}, input(t, lc, "rules"))
+			}}, inputAt(t, lc, "rules"))
 		})
 	}
 }
 
 func TestTheBucketPolicyDeniesRequestsWithoutTLSAndUploadsUnderAnyOtherKey(t *testing.T) {
 	cloud, _, _ := mustStore(t, storeArgs())
-	pol := one(t, cloud, "aws:s3/bucketPolicy:BucketPolicy")
-	assert.Equal(t, storeBucket, input(t, pol, "bucket"))
+	pol := onlyOfType(t, cloud, "aws:s3/bucketPolicy:BucketPolicy")
+	assert.Equal(t, storeBucket, inputAt(t, pol, "bucket"))
 	text, ok := pol.String("policy")
 	require.True(t, ok)
 	doc, err := iampolicy.Parse(text)
@@ -160,13 +160,13 @@ func TestTheBucketPolicyDeniesRequestsWithoutTLSAndUploadsUnderAnyOtherKey(t *te
 	assert.Equal(t, iampolicy.Document{Version: "2012-10-17", Statement: []iampolicy.Statement{
 		{Sid: "DenyInsecureTransport", Effect: "Deny", Principal: anyone, Action: []string{"s3:*"},
 			Resource:  []string{storeArn, storeArn + "/*"},
-			Condition: cond{"Bool": {"aws:SecureTransport": {"false"}}}},
+			Condition: policyConds{"Bool": {"aws:SecureTransport": {"false"}}}},
 		{Sid: "DenyOtherEncryption", Effect: "Deny", Principal: anyone, Action: []string{"s3:PutObject"}, Resource: objects,
-			Condition: cond{"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": {"aws:kms"}}}},
+			Condition: policyConds{"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": {"aws:kms"}}}},
 		{Sid: "DenyOtherKey", Effect: "Deny", Principal: anyone, Action: []string{"s3:PutObject"}, Resource: objects,
-			Condition: cond{"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption-aws-kms-key-id": {storeKey}}}},
+			Condition: policyConds{"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption-aws-kms-key-id": {storeKey}}}},
 		{Sid: "DenyDefaultKey", Effect: "Deny", Principal: anyone, Action: []string{"s3:PutObject"}, Resource: objects,
-			Condition: cond{
+			Condition: policyConds{
 				"StringEquals": {"s3:x-amz-server-side-encryption": {"aws:kms"}},
 				"Null":         {"s3:x-amz-server-side-encryption-aws-kms-key-id": {"true"}},
 			}},
@@ -177,7 +177,7 @@ func TestTheBucketPolicyDeniesRequestsWithoutTLSAndUploadsUnderAnyOtherKey(t *te
 }
 
 // objects returns the registered objects by key.
-func objects(t *testing.T, cloud *vigiltest.Cloud) map[string]vigiltest.Resource {
+func storeObjects(t *testing.T, cloud *vigiltest.Cloud) map[string]vigiltest.Resource {
 	t.Helper()
 	out := map[string]vigiltest.Resource{}
 	for _, o := range cloud.ByType("aws:s3/bucketObjectv2:BucketObjectv2") {
@@ -191,7 +191,7 @@ func objects(t *testing.T, cloud *vigiltest.Cloud) map[string]vigiltest.Resource
 func TestEveryFileIsOneEncryptedObjectUnderItsAppsPrefix(t *testing.T) {
 	args := storeArgs()
 	cloud, store, _ := mustStore(t, args)
-	objs := objects(t, cloud)
+	objs := storeObjects(t, cloud)
 	want := 0
 	for app, set := range args.Sets {
 		prefix := store.Prefixes[app]
@@ -202,12 +202,12 @@ func TestEveryFileIsOneEncryptedObjectUnderItsAppsPrefix(t *testing.T) {
 			o, ok := objs[prefix+path]
 			require.True(t, ok, "no object for %s", prefix+path)
 			assert.Equal(t, "config-"+app+"/"+path, o.Name)
-			assert.Equal(t, string(body), input(t, o, "content"))
-			assert.Equal(t, storeBucket, input(t, o, "bucket"))
-			assert.Equal(t, "aws:kms", input(t, o, "serverSideEncryption"))
-			assert.Equal(t, storeKey, input(t, o, "kmsKeyId"))
-			assert.Equal(t, true, input(t, o, "bucketKeyEnabled"))
-			assert.Equal(t, "sre", input(t, o, "tags.team"))
+			assert.Equal(t, string(body), inputAt(t, o, "content"))
+			assert.Equal(t, storeBucket, inputAt(t, o, "bucket"))
+			assert.Equal(t, "aws:kms", inputAt(t, o, "serverSideEncryption"))
+			assert.Equal(t, storeKey, inputAt(t, o, "kmsKeyId"))
+			assert.Equal(t, true, inputAt(t, o, "bucketKeyEnabled"))
+			assert.Equal(t, "sre", inputAt(t, o, "tags.team"))
 		}
 	}
 	assert.Len(t, objs, want)
@@ -217,9 +217,9 @@ func TestEveryFileIsOneEncryptedObjectUnderItsAppsPrefix(t *testing.T) {
 		_, hasBase64 := o.Input("contentBase64")
 		assert.False(t, hasBase64, key)
 	}
-	assert.Equal(t, "application/yaml", input(t, objs[store.Prefixes["prometheus"]+"prometheus.yml"], "contentType"))
-	assert.Equal(t, "application/yaml", input(t, objs[store.Prefixes["prometheus"]+"rules/catalog.rules.yaml"], "contentType"))
-	assert.Equal(t, "application/json", input(t, objs[store.Prefixes["grafana"]+"dashboards/app.json"], "contentType"))
+	assert.Equal(t, "application/yaml", inputAt(t, objs[store.Prefixes["prometheus"]+"prometheus.yml"], "contentType"))
+	assert.Equal(t, "application/yaml", inputAt(t, objs[store.Prefixes["prometheus"]+"rules/catalog.rules.yaml"], "contentType"))
+	assert.Equal(t, "application/json", inputAt(t, objs[store.Prefixes["grafana"]+"dashboards/app.json"], "contentType"))
 }
 
 func TestAFileThatIsNotTextIsUploadedInBase64AndOtherTextAsPlainText(t *testing.T) {
@@ -227,19 +227,19 @@ func TestAFileThatIsNotTextIsUploadedInBase64AndOtherTextAsPlainText(t *testing.
 	binary := []byte{0xff, 0xfe, 0x00, 0x01}
 	args.Sets["blackbox"] = map[string][]byte{"ca.der": binary, "README": []byte("probes\n")}
 	cloud, store, _ := mustStore(t, args)
-	objs := objects(t, cloud)
+	objs := storeObjects(t, cloud)
 	der := objs[store.Prefixes["blackbox"]+"ca.der"]
-	assert.Equal(t, base64.StdEncoding.EncodeToString(binary), input(t, der, "contentBase64"))
+	assert.Equal(t, base64.StdEncoding.EncodeToString(binary), inputAt(t, der, "contentBase64"))
 	_, hasContent := der.Input("content")
 	assert.False(t, hasContent)
-	assert.Equal(t, "application/octet-stream", input(t, der, "contentType"))
+	assert.Equal(t, "application/octet-stream", inputAt(t, der, "contentType"))
 	readme := objs[store.Prefixes["blackbox"]+"README"]
-	assert.Equal(t, "probes\n", input(t, readme, "content"))
-	assert.Equal(t, "text/plain; charset=utf-8", input(t, readme, "contentType"))
+	assert.Equal(t, "probes\n", inputAt(t, readme, "content"))
+	assert.Equal(t, "text/plain; charset=utf-8", inputAt(t, readme, "contentType"))
 }
 
 // keysOf returns the object keys of one app, sorted.
-func keysOf(objs map[string]vigiltest.Resource, app string) []string {
+func storeKeysOf(objs map[string]vigiltest.Resource, app string) []string {
 	var out []string
 	for k := range objs {
 		if strings.HasPrefix(k, app+"/") {
@@ -253,7 +253,7 @@ func keysOf(objs map[string]vigiltest.Resource, app string) []string {
 func TestTheHashChangesExactlyWhenThatAppsContentChanges(t *testing.T) {
 	base := storeArgs()
 	baseCloud, baseStore, _ := mustStore(t, base)
-	baseObjs := objects(t, baseCloud)
+	baseObjs := storeObjects(t, baseCloud)
 
 	changes := map[string]func(map[string]map[string][]byte){
 		"a changed byte": func(s map[string]map[string][]byte) { s["prometheus"]["prometheus.yml"] = []byte("global: {} \n") },
@@ -273,9 +273,9 @@ func TestTheHashChangesExactlyWhenThatAppsContentChanges(t *testing.T) {
 			args := storeArgs()
 			change(args.Sets)
 			cloud, store, _ := mustStore(t, args)
-			objs := objects(t, cloud)
+			objs := storeObjects(t, cloud)
 			assert.NotEqual(t, baseStore.Hashes["prometheus"], store.Hashes["prometheus"])
-			for _, k := range keysOf(objs, "prometheus") {
+			for _, k := range storeKeysOf(objs, "prometheus") {
 				assert.True(t, strings.HasPrefix(k, store.Prefixes["prometheus"]), k)
 				_, old := baseObjs[k]
 				assert.False(t, old, "%s kept its old key", k)
@@ -283,7 +283,7 @@ func TestTheHashChangesExactlyWhenThatAppsContentChanges(t *testing.T) {
 			for _, app := range []string{"alertmanager", "grafana"} {
 				assert.Equal(t, baseStore.Hashes[app], store.Hashes[app], app)
 				assert.Equal(t, baseStore.Prefixes[app], store.Prefixes[app], app)
-				assert.Equal(t, keysOf(baseObjs, app), keysOf(objs, app), app)
+				assert.Equal(t, storeKeysOf(baseObjs, app), storeKeysOf(objs, app), app)
 			}
 		})
 	}
@@ -466,9 +466,9 @@ func TestReadPolicyGrantsOneAppsPrefixAndTheKeyOnlyThroughS3(t *testing.T) {
 	assert.Equal(t, iampolicy.Document{Version: "2012-10-17", Statement: []iampolicy.Statement{
 		{Sid: "ReadConfigObjects", Effect: "Allow", Action: []string{"s3:GetObject"}, Resource: []string{storeArn + "/" + prefix + "*"}},
 		{Sid: "ListConfigPrefix", Effect: "Allow", Action: []string{"s3:ListBucket"}, Resource: []string{storeArn},
-			Condition: cond{"StringLike": {"s3:prefix": {prefix + "*"}}}},
+			Condition: policyConds{"StringLike": {"s3:prefix": {prefix + "*"}}}},
 		{Sid: "DecryptConfigObjects", Effect: "Allow", Action: []string{"kms:Decrypt"}, Resource: []string{storeKey},
-			Condition: cond{"StringEquals": {"kms:ViaService": {"s3.eu-west-1.amazonaws.com"}}}},
+			Condition: policyConds{"StringEquals": {"kms:ViaService": {"s3.eu-west-1.amazonaws.com"}}}},
 	}}, doc)
 
 	cn := platform.ReadPolicy("cn-north-1", "arn:aws-cn:s3:::b", "arn:aws-cn:kms:cn-north-1:123456789012:key/k", "grafana/h/")
