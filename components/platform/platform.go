@@ -162,7 +162,7 @@ func NewPlatform(ctx *pulumi.Context, name string, args *PlatformArgs, opts ...p
 		},
 		AccessPoints: map[string]AccessPoint{
 			Prometheus: {UID: 65534, GID: 65534, Path: "/prometheus"},
-			Grafana:    {UID: 472, GID: 0, Path: "/grafana"},
+			Grafana:    {UID: 472, GID: 472, Path: "/grafana"},
 		},
 		Tags: a.Tags,
 	}, parent)
