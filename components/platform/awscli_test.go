@@ -67,7 +67,7 @@ func TestEveryTaskDefinitionPassesTheECSAPIModel(t *testing.T) {
 			checkAPIInput(t, "ecs", "register-task-definition", map[string]any{
 				"family": Family("vigil-prod", app), "containerDefinitions": generic, "volumes": volumes,
 				"networkMode": "awsvpc", "requiresCompatibilities": []string{"FARGATE"}, "cpu": "256", "memory": "512",
-				"runtimePlatform": map[string]any{"operatingSystemFamily": "LINUX", "cpuArchitecture": "X86_64"},
+				"runtimePlatform":  map[string]any{"operatingSystemFamily": "LINUX", "cpuArchitecture": "X86_64"},
 				"executionRoleArn": "arn:aws:iam::123456789012:role/vigil-prod-" + app + "-exec",
 				"taskRoleArn":      "arn:aws:iam::123456789012:role/vigil-prod-" + app + "-task",
 			})
