@@ -124,6 +124,11 @@ type FileSystem struct {
 	// SecurityGroupId is the mount targets' group: the clients' egress rules to NFS
 	// name it.
 	SecurityGroupId pulumi.StringOutput `pulumi:"securityGroupId"`
+	// MountTargets are the mount targets, in SubnetIDs order. A task volume names only
+	// the file system, which exists before its mount targets are available: a service
+	// that mounts it should depend on these (pulumi.DependsOn), or its first tasks may
+	// fail to mount.
+	MountTargets []pulumi.Resource
 }
 
 var (
@@ -358,6 +363,7 @@ func NewFileSystem(ctx *pulumi.Context, name string, args *FileSystemArgs, opts 
 		}
 		mounts = append(mounts, mt)
 	}
+	f.MountTargets = mounts
 
 	var apArns []pulumi.StringOutput
 	for _, app := range keysInOrder(args.AccessPoints) {

@@ -51,6 +51,9 @@ func runFS(t *testing.T, args *platform.FileSystemArgs) (*vigiltest.Cloud, *vigi
 		outs.Capture("id", f.FileSystemId)
 		outs.Capture("arn", f.FileSystemArn)
 		outs.Capture("sg", f.SecurityGroupId)
+		for i, m := range f.MountTargets {
+			outs.Capture(fmt.Sprintf("mount-%d", i), m.URN())
+		}
 		for app := range f.AccessPointArns {
 			outs.Capture("ap-arn-"+app, f.AccessPointArns[app])
 			outs.Capture("ap-id-"+app, f.AccessPointIds[app])
@@ -133,6 +136,13 @@ func TestEachSubnetGetsOneMountTargetInTheFileSystemsGroup(t *testing.T) {
 		assert.Equal(t, []any{sg.Name}, inputAt(t, m, "securityGroups"))
 	}
 	assert.Equal(t, map[string]string{efsSubnetA: "storage-mount-" + efsSubnetA, efsSubnetB: "storage-mount-" + efsSubnetB}, subnets)
+	for i, subnet := range []string{efsSubnetA, efsSubnetB} {
+		urn, err := outs.Get(fmt.Sprintf("mount-%d", i))
+		require.NoError(t, err)
+		assert.True(t, strings.HasSuffix(urn.(string), "::storage-mount-"+subnet), "MountTargets[%d] is %s's, for a service to depend on: %s", i, subnet, urn)
+	}
+	_, err = outs.Get("mount-2")
+	assert.Error(t, err, "one mount target a subnet, no more")
 
 	args := fsArgs()
 	args.SubnetIDs = []string{efsSubnetB}

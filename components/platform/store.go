@@ -93,6 +93,11 @@ type ConfigStore struct {
 	// BucketName and BucketARN are Bucket and BucketArn as plain strings (they are
 	// derived from the Args alone), for pure policy builders such as ReadPolicy.
 	BucketName, BucketARN string
+	// Objects maps each app to the objects of its set. A task definition names its
+	// prefix as a plain string, which makes no dependency: the app's service should
+	// depend on these (pulumi.DependsOn), so that a new revision never starts before
+	// its files are uploaded.
+	Objects map[string][]pulumi.Resource
 }
 
 // Validate returns one error listing every problem of the arguments, or nil.
@@ -227,7 +232,7 @@ func NewConfigStore(ctx *pulumi.Context, name string, args *ConfigStoreArgs, opt
 	if err := args.Validate(); err != nil {
 		return nil, err
 	}
-	c := &ConfigStore{Hashes: map[string]string{}, Prefixes: map[string]string{}}
+	c := &ConfigStore{Hashes: map[string]string{}, Prefixes: map[string]string{}, Objects: map[string][]pulumi.Resource{}}
 	if err := ctx.RegisterComponentResource(ConfigStoreTypeToken, name, c, opts...); err != nil {
 		return nil, err
 	}
@@ -343,9 +348,11 @@ func NewConfigStore(ctx *pulumi.Context, name string, args *ConfigStoreArgs, opt
 			}
 			// The logical name has no hash: a changed set replaces its objects (a new key
 			// forces a replacement), and the old versions stay noncurrent in the bucket.
-			if _, err := s3.NewBucketObjectv2(ctx, name+"-"+app+"/"+f, objArgs, parent, after); err != nil {
+			obj, err := s3.NewBucketObjectv2(ctx, name+"-"+app+"/"+f, objArgs, parent, after)
+			if err != nil {
 				return nil, err
 			}
+			c.Objects[app] = append(c.Objects[app], obj)
 		}
 	}
 	c.Bucket = id

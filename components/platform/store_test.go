@@ -53,6 +53,11 @@ func runStore(t *testing.T, args *platform.ConfigStoreArgs) (*vigiltest.Cloud, *
 		store = s
 		outs.Capture("bucket", s.Bucket)
 		outs.Capture("bucketArn", s.BucketArn)
+		for app, objs := range s.Objects {
+			for i, o := range objs {
+				outs.Capture(fmt.Sprintf("urn-%s-%d", app, i), o.URN())
+			}
+		}
 		return nil
 	})
 	return cloud, store, outs, err
@@ -190,7 +195,7 @@ func storeObjects(t *testing.T, cloud *vigiltest.Cloud) map[string]vigiltest.Res
 
 func TestEveryFileIsOneEncryptedObjectUnderItsAppsPrefix(t *testing.T) {
 	args := storeArgs()
-	cloud, store, _ := mustStore(t, args)
+	cloud, store, outs := mustStore(t, args)
 	objs := storeObjects(t, cloud)
 	want := 0
 	for app, set := range args.Sets {
@@ -211,6 +216,19 @@ func TestEveryFileIsOneEncryptedObjectUnderItsAppsPrefix(t *testing.T) {
 		}
 	}
 	assert.Len(t, objs, want)
+	for app, set := range args.Sets {
+		require.Len(t, store.Objects[app], len(set), "Objects holds each of %s's objects, for a service to depend on", app)
+		var urns, registered []string
+		for i := range store.Objects[app] {
+			urn, err := outs.Get(fmt.Sprintf("urn-%s-%d", app, i))
+			require.NoError(t, err)
+			urns = append(urns, urn.(string))
+		}
+		for _, k := range storeKeysOf(objs, app) {
+			registered = append(registered, objs[k].URN)
+		}
+		assert.ElementsMatch(t, registered, urns, app)
+	}
 	for key, o := range objs {
 		app := strings.SplitN(key, "/", 2)[0]
 		assert.True(t, strings.HasPrefix(key, store.Prefixes[app]), "%s is outside %s", key, store.Prefixes[app])
