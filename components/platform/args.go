@@ -176,7 +176,8 @@ type PlatformArgs struct {
 	// KeyDeletionWindowDays is the platform key's deletion window, 7..30; defaults
 	// to 30.
 	KeyDeletionWindowDays int
-	// Tags are set on every resource that takes tags. Defaults to none.
+	// Tags are set on every resource that takes tags, the configuration objects
+	// included, so at most 10 (S3's limit for an object). Defaults to none.
 	Tags map[string]string
 }
 

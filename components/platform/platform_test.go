@@ -114,6 +114,7 @@ func TestAnExistingClusterIsUsedAndNoneIsCreated(t *testing.T) {
 	cloud, p, out, _ := mustRun(t, a)
 	assert.Zero(t, cloud.Counts()["aws:ecs/cluster:Cluster"])
 	assert.Zero(t, cloud.Counts()["aws:lb/loadBalancer:LoadBalancer"])
+	assert.Equal(t, 5, cloud.Counts()["aws:ec2/securityGroup:SecurityGroup"], "no load balancer group without a load balancer")
 	assert.Equal(t, "monitoring", p.ClusterName)
 	arn, err := out.Get("cluster-arn")
 	require.NoError(t, err)
