@@ -47,6 +47,9 @@ type Platform struct {
 	// NamespaceID is the Cloud Map namespace's ID, for the services Prometheus
 	// discovers (<name>.<Namespace>, SRV) to register in.
 	NamespaceID pulumi.StringOutput
+	// SecurityGroupIds maps each app (and "alb" with a load balancer) to its tasks'
+	// security group, so that a scraped service can admit Prometheus's group.
+	SecurityGroupIds map[string]pulumi.StringOutput
 	// Tasks are the apps' components.
 	Tasks map[string]*Task
 
@@ -65,7 +68,7 @@ func NewPlatform(ctx *pulumi.Context, name string, args *PlatformArgs, opts ...p
 	a := args.withDefaults()
 	p := &Platform{
 		ServiceNames: map[string]string{}, Families: map[string]string{}, ContentHashes: map[string]string{},
-		TaskRoleArns: map[string]pulumi.StringOutput{}, Tasks: map[string]*Task{},
+		TaskRoleArns: map[string]pulumi.StringOutput{}, Tasks: map[string]*Task{}, SecurityGroupIds: map[string]pulumi.StringOutput{},
 	}
 	if err := ctx.RegisterComponentResource(TypeToken, name, p, opts...); err != nil {
 		return nil, err
@@ -154,6 +157,9 @@ func NewPlatform(ctx *pulumi.Context, name string, args *PlatformArgs, opts ...p
 	groups, err := newSecurityGroups(ctx, name, a, parent)
 	if err != nil {
 		return nil, err
+	}
+	for g, sg := range groups {
+		p.SecurityGroupIds[g] = sg.ID().ToStringOutput()
 	}
 	fs, err := NewFileSystem(ctx, name+"-storage", &FileSystemArgs{
 		NamePrefix: a.NamePrefix, VpcID: a.VpcID, SubnetIDs: a.SubnetIDs, KeyArn: key.Arn,

@@ -91,6 +91,7 @@ func TestThePlatformCreatesEveryPartOnce(t *testing.T) {
 	assert.Equal(t, map[string]string{Prometheus: "vigil-prod-prometheus", Alertmanager: "vigil-prod-alertmanager", Grafana: "vigil-prod-grafana", Blackbox: "vigil-prod-blackbox"}, p.ServiceNames)
 	assert.Equal(t, map[string]string{Prometheus: "vigil-prod-prom-task", Alertmanager: "vigil-prod-alertmanager-task", Grafana: "vigil-prod-grafana-task", Blackbox: "vigil-prod-blackbox-task"}, p.Families)
 	assert.Len(t, p.TaskRoleArns, 4)
+	assert.Len(t, p.SecurityGroupIds, 5, "the four apps' groups and the load balancer's")
 	assert.Equal(t, []string{"platform-alertmanager-publisher"}, pub, "Alertmanager's role, and only it, is made a publisher")
 	role, err := out.Get("publisher-role")
 	require.NoError(t, err)
