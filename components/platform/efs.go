@@ -146,6 +146,9 @@ func (a *FileSystemArgs) Validate() error {
 			ps.Add("NamePrefix", "must be 1-60 letters, digits and hyphens, starting with a letter or digit",
 				"the file system's creation token <prefix>-efs takes at most 64 characters")
 		}
+		if strings.HasPrefix(strings.ToLower(a.NamePrefix), "sg-") {
+			ps.Add("NamePrefix", "starts with sg-, which EC2 refuses at the start of a security group name", "the group is named <prefix>-efs")
+		}
 	}
 	if validate.Required(&ps, "VpcID", a.VpcID, "the VPC of the private subnets, vpc-...") && !vpcIDRe.MatchString(a.VpcID) {
 		ps.Add("VpcID", "is not a VPC ID", "VPC IDs are vpc- and 8 or 17 hexadecimal digits")
@@ -330,8 +333,9 @@ func NewFileSystem(ctx *pulumi.Context, name string, args *FileSystemArgs, opts 
 	// mount target never opens a connection, and the replies to an admitted NFS
 	// connection pass because security groups are stateful.
 	sg, err := ec2.NewSecurityGroup(ctx, name+"-sg", &ec2.SecurityGroupArgs{
-		Name:        pulumi.String(physical),
-		Description: pulumi.String("vigil: the EFS mount targets of " + args.NamePrefix + ", NFS from the apps' tasks only"),
+		Name: pulumi.String(physical),
+		// EC2 takes a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$* in a description.
+		Description: pulumi.String("vigil: the EFS mount targets of " + args.NamePrefix + ", NFS from the app tasks only"),
 		VpcId:       pulumi.String(args.VpcID),
 		Tags:        tags,
 	}, parent)

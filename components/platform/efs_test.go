@@ -2,6 +2,7 @@ package platform_test
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -24,6 +25,9 @@ const (
 	// arn:<partition>:<provider module>:... form, not EFS's file-system/fs-... one).
 	efsArnPrefix = "arn:aws:efs:eu-west-1:123456789012:"
 )
+
+// ec2Description is what EC2 takes in a security group's or a rule's description.
+var ec2Description = regexp.MustCompile(`^[a-zA-Z0-9 ._\-:/()#,@\[\]+=&;{}!$*]{1,255}$`)
 
 func fsArgs() *platform.FileSystemArgs {
 	return &platform.FileSystemArgs{
@@ -159,7 +163,7 @@ func TestOnlyEachClientGroupReachesTheMountTargetsAndOnlyOnNFS(t *testing.T) {
 	assert.Equal(t, efsVPC, inputAt(t, sg, "vpcId"))
 	assert.Equal(t, "sre", inputAt(t, sg, "tags.team"))
 	desc, _ := sg.String("description")
-	assert.NotEmpty(t, desc)
+	assert.Regexp(t, ec2Description, desc)
 	for _, inline := range []string{"ingress", "egress"} {
 		_, has := sg.Input(inline)
 		assert.False(t, has, "the group has no inline %s rules", inline)
@@ -175,6 +179,7 @@ func TestOnlyEachClientGroupReachesTheMountTargetsAndOnlyOnNFS(t *testing.T) {
 		for _, k := range []string{"cidrIpv4", "cidrIpv6", "prefixListId"} {
 			assert.NotContains(t, plain, k, "%s admits a network, not a group", r.Name)
 		}
+		assert.Regexp(t, ec2Description, plain["description"])
 		delete(plain, "tags")
 		got[r.Name] = plain
 		assert.Equal(t, "sre", inputAt(t, r, "tags.team"))
@@ -380,7 +385,7 @@ func TestAccessPointPathsAreWhatEFSTakesAndEachAppsOwn(t *testing.T) {
 func TestFileSystemNamesIDsAndTransitionsAreCheckedOnBothSides(t *testing.T) {
 	for prefix, ok := range map[string]bool{
 		strings.Repeat("a", 60): true, strings.Repeat("a", 61): false, "a": true, "Vigil-Prod": true,
-		"-vigil": false, "vigil_prod": false,
+		"-vigil": false, "vigil_prod": false, "sg-vigil": false, "SG-vigil": false, "vigil-sg-": true,
 	} {
 		args := fsArgs()
 		args.NamePrefix = prefix
