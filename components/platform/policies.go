@@ -121,10 +121,10 @@ func KeyPolicy(account, region string, logGroups []string) iampolicy.Document {
 	}}
 }
 
-// TaskTrustPolicy lets ECS tasks of this account and region assume a task or execution
-// role, and nobody else: aws:SourceAccount and an aws:SourceArn on the account's ECS
-// resources in region, which AWS recommends in the trust policy of task roles against
-// the confused deputy (Amazon ECS Developer Guide, "Amazon ECS task IAM role").
+// TaskTrustPolicy lets ECS tasks of this account and region assume a task role, and
+// nobody else: aws:SourceAccount and an aws:SourceArn on the account's ECS resources
+// in region, which AWS recommends in the trust policy of task roles against the
+// confused deputy (Amazon ECS Developer Guide, "Amazon ECS task IAM role").
 func TaskTrustPolicy(account, region string) iampolicy.TrustDocument {
 	return iampolicy.TrustDocument{Version: iampolicy.Version, Statement: []iampolicy.TrustStatement{{
 		Sid: "ECSTasksOfThisAccountAssumeRole", Effect: iampolicy.Allow,
@@ -134,6 +134,21 @@ func TaskTrustPolicy(account, region string) iampolicy.TrustDocument {
 			"StringEquals": {"aws:SourceAccount": {account}},
 			"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:%s:ecs:%s:%s:*", iampolicy.Partition(region), region, account)}},
 		},
+	}}}
+}
+
+// ExecutionTrustPolicy lets ECS assume an execution role. It has no aws:SourceArn or
+// aws:SourceAccount condition: AWS documents those for task roles only, and the
+// execution role is assumed by ECS's agent to pull images, write logs and read
+// secrets before any container runs; a condition on a key that request does not
+// carry would refuse every task start, and widely used modules (such as
+// terraform-aws-modules/ecs) condition the task role and not this one. What it may
+// do is narrow instead: ExecutionPolicy.
+func ExecutionTrustPolicy() iampolicy.TrustDocument {
+	return iampolicy.TrustDocument{Version: iampolicy.Version, Statement: []iampolicy.TrustStatement{{
+		Sid: "ECSAssumesExecutionRole", Effect: iampolicy.Allow,
+		Principal: iampolicy.Principal{Service: []string{"ecs-tasks.amazonaws.com"}},
+		Action:    []string{"sts:AssumeRole"},
 	}}}
 }
 

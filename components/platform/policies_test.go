@@ -52,6 +52,11 @@ func TestTheTrustPolicyAdmitsOnlyThisAccountsECSTasks(t *testing.T) {
 	assert.Equal(t, want, TaskTrustPolicy(account, region).JSON())
 }
 
+func TestTheExecutionRoleIsAssumedByECSAlone(t *testing.T) {
+	assert.Equal(t, `{"Version":"2012-10-17","Statement":[{"Sid":"ECSAssumesExecutionRole","Effect":"Allow",`+
+		`"Principal":{"Service":["ecs-tasks.amazonaws.com"]},"Action":["sts:AssumeRole"]}]}`, ExecutionTrustPolicy().JSON())
+}
+
 func TestTheExecutionPolicyGrantsLogsAndOnlyGrafanaItsPassword(t *testing.T) {
 	logs := "arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/vigil-prod-prom-task"
 	doc := ExecutionPolicy(ExecutionResources{Region: region, LogGroupArn: logs, Images: []string{PrometheusImage, InitImage}})

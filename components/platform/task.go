@@ -79,7 +79,6 @@ func newTask(ctx *pulumi.Context, name string, a taskArgs, opts ...pulumi.Resour
 	if err != nil {
 		return nil, err
 	}
-	trust := pulumi.String(TaskTrustPolicy(a.account, a.region).JSON())
 	execWhat := "vigil: lets ECS start the " + a.app + " task: its logs"
 	if a.app == Grafana {
 		execWhat += " and its admin password"
@@ -87,7 +86,7 @@ func newTask(ctx *pulumi.Context, name string, a taskArgs, opts ...pulumi.Resour
 	exec, err := iam.NewRole(ctx, name+"-exec-role", &iam.RoleArgs{
 		Name:             pulumi.String(a.prefix + "-" + a.app + "-exec"),
 		Description:      pulumi.String(execWhat),
-		AssumeRolePolicy: trust,
+		AssumeRolePolicy: pulumi.String(ExecutionTrustPolicy().JSON()),
 		Tags:             tags,
 	}, parent)
 	if err != nil {
@@ -111,7 +110,7 @@ func newTask(ctx *pulumi.Context, name string, a taskArgs, opts ...pulumi.Resour
 	role, err := iam.NewRole(ctx, name+"-task-role", &iam.RoleArgs{
 		Name:             pulumi.String(a.prefix + "-" + a.app + "-task"),
 		Description:      pulumi.String("vigil: what the " + a.app + " task's containers may do"),
-		AssumeRolePolicy: trust,
+		AssumeRolePolicy: pulumi.String(TaskTrustPolicy(a.account, a.region).JSON()),
 		Tags:             tags,
 	}, parent)
 	if err != nil {
