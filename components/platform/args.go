@@ -228,6 +228,12 @@ func (a *PlatformArgs) Validate() error {
 		ps.Addf("NamePrefix", "lower-case letters, digits and single hyphens, starting with a letter, 1 to 24 characters, such as vigil-prod",
 			"must be a name prefix, got %q", d.NamePrefix)
 	}
+	if strings.HasPrefix(d.NamePrefix, "sg-") {
+		ps.Add("NamePrefix", "must not start with sg-", "EC2 refuses security group names that start with sg-, and the groups are <prefix>-<app>")
+	}
+	if d.Grafana.LoadBalancer != nil && (d.NamePrefix == "internal" || strings.HasPrefix(d.NamePrefix, "internal-")) {
+		ps.Add("NamePrefix", "must not make the load balancer's name start with internal-", "Elastic Load Balancing refuses such names, and the load balancer is <prefix>-grafana")
+	}
 	validate.AccountID(&ps, "AccountID", d.AccountID)
 	validate.Region(&ps, "Region", d.Region)
 	validate.VPCID(&ps, "VpcID", d.VpcID)

@@ -81,7 +81,15 @@ func TestEveryRangeIsCheckedOnBothSides(t *testing.T) {
 		"A prefix with upper case, a leading digit or a double hyphen is refused.": {
 			change: func(a *PlatformArgs) { a.NamePrefix = "Vigil" },
 			want:   []string{`NamePrefix: must be a name prefix, got "Vigil"`}},
-		"A double hyphen is refused.": {change: func(a *PlatformArgs) { a.NamePrefix = "vigil--prod" }, want: []string{`NamePrefix: must be a name prefix, got "vigil--prod"`}},
+		"A prefix starting with sg- would name security groups as EC2 refuses.": {change: func(a *PlatformArgs) { a.NamePrefix = "sg-vigil" },
+			want: []string{"NamePrefix: must not start with sg-"}},
+		"A prefix internal would name the load balancer internal-grafana.": {change: func(a *PlatformArgs) { a.NamePrefix = "internal" },
+			want: []string{"NamePrefix: must not make the load balancer's name start with internal-"}},
+		"internal- is refused too.": {change: func(a *PlatformArgs) { a.NamePrefix = "internal-tools" },
+			want: []string{"NamePrefix: must not make the load balancer's name start with internal-"}},
+		"Without a load balancer, internal is a fine prefix.": {change: func(a *PlatformArgs) { a.NamePrefix, a.Grafana.LoadBalancer = "internal", nil }},
+		"internaltools does not start with internal-.":        {change: func(a *PlatformArgs) { a.NamePrefix = "internaltools" }},
+		"A double hyphen is refused.":                         {change: func(a *PlatformArgs) { a.NamePrefix = "vigil--prod" }, want: []string{`NamePrefix: must be a name prefix, got "vigil--prod"`}},
 		"A Fargate pair that does not exist is refused with the allowed ones.": {
 			change: func(a *PlatformArgs) { a.Grafana.Size = TaskSize{CPU: 256, MemoryMiB: 4096} },
 			want:   []string{"Grafana.Size.memoryMiB: is not a memory size Fargate allows for 256 CPU units, got 4096"}},
