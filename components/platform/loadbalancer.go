@@ -41,6 +41,9 @@ func newLoadBalancer(ctx *pulumi.Context, name string, a PlatformArgs, securityG
 		Protocol:   pulumi.String("HTTP"),
 		TargetType: pulumi.String("ip"),
 		VpcId:      pulumi.String(a.VpcID),
+		// One Grafana task, replaced stop-first: waiting ELB's default 300 s for
+		// requests to drain from a task that is already stopping only delays the new one.
+		DeregistrationDelay: pulumi.Int(30),
 		HealthCheck: lb.TargetGroupHealthCheckArgs{
 			Enabled:  pulumi.Bool(true),
 			Path:     pulumi.String("/api/health"),

@@ -384,6 +384,7 @@ func TestTheLoadBalancerIsInternalHTTPSOnly(t *testing.T) {
 	assert.Equal(t, certARN, l["certificateArn"])
 	tg := named(t, cloud, "aws:lb/targetGroup:TargetGroup", "platform-grafana-tg").Plain()
 	assert.Equal(t, "ip", tg["targetType"])
+	assert.Equal(t, 30.0, tg["deregistrationDelay"])
 	assert.Equal(t, 3000.0, tg["port"])
 	assert.Equal(t, "/api/health", tg["healthCheck"].(map[string]any)["path"])
 	assert.Len(t, cloud.ByType("aws:lb/listener:Listener"), 1, "no plain-HTTP listener")
