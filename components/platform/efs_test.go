@@ -427,3 +427,126 @@ func TestAClientWithoutAnAccessPointOrAnAccessPointWithoutAClientIsRefused(t *te
 	delete(args.ClientSecurityGroups, "grafana")
 	assert.Contains(t, fsProblem(args), "AccessPoints.grafana: has no client security group")
 }
+
+// policyDenies says whether a Deny statement of doc matches a request: its action and
+// resource, and every condition, evaluated as the IAM User Guide's "IAM JSON policy
+// elements: Condition operators" states: a key missing from the request makes
+// StringEquals, StringLike and Bool false and StringNotEquals true; ...IfExists is
+// true when the key is missing; Null "true" holds when the key is missing. Operators
+// and keys are ANDed, a key's values ORed. Only the operators vigil writes are known;
+// any other fails the test.
+func policyDenies(t *testing.T, doc iampolicy.Document, action, resource string, request map[string]string) bool {
+	t.Helper()
+	for _, s := range doc.Statement {
+		if s.Effect != iampolicy.Deny || !anyGlob(s.Action, action) || !anyGlob(s.Resource, resource) {
+			continue
+		}
+		holds := true
+		for op, keys := range s.Condition {
+			for key, values := range keys {
+				v, present := request[key]
+				var ok bool
+				switch op {
+				case "StringEquals":
+					ok = present && contains(values, v)
+				case "StringNotEquals":
+					ok = !present || !contains(values, v)
+				case "StringNotEqualsIfExists":
+					ok = !present || !contains(values, v)
+				case "StringLike":
+					ok = present && anyGlob(values, v)
+				case "Bool":
+					ok = present && contains(values, v)
+				case "Null":
+					ok = contains(values, fmt.Sprint(!present))
+				default:
+					t.Fatalf("policyDenies knows no operator %s", op)
+				}
+				holds = holds && ok
+			}
+		}
+		if holds {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(values []string, v string) bool {
+	for _, x := range values {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// anyGlob matches v against IAM patterns, where * is any run of characters and ? one.
+func anyGlob(patterns []string, v string) bool {
+	for _, p := range patterns {
+		re := "^" + strings.NewReplacer(`\*`, ".*", `\?`, ".").Replace(regexp.QuoteMeta(p)) + "$"
+		if regexp.MustCompile(re).MatchString(v) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestTheBucketPolicyDeniesExactlyTheUploadsThatWouldNotUseTheKey(t *testing.T) {
+	doc := platform.BucketPolicy(storeArn, storeKey)
+	object := storeArn + "/prometheus/h/prometheus.yml"
+	tls := map[string]string{"aws:SecureTransport": "true"}
+	with := func(kv ...string) map[string]string {
+		out := map[string]string{"aws:SecureTransport": "true"}
+		for i := 0; i < len(kv); i += 2 {
+			out[kv[i]] = kv[i+1]
+		}
+		return out
+	}
+	const sse, keyID = "s3:x-amz-server-side-encryption", "s3:x-amz-server-side-encryption-aws-kms-key-id"
+	for name, tc := range map[string]struct {
+		action, resource string
+		request          map[string]string
+		denied           bool
+	}{
+		"an upload naming the key, as Pulumi's objects do":               {"s3:PutObject", object, with(sse, "aws:kms", keyID, storeKey), false},
+		"an upload without encryption headers gets the bucket's default": {"s3:PutObject", object, tls, false},
+		"a part of a multipart upload carries no encryption headers":     {"s3:PutObject", object, tls, false},
+		"an upload naming another key":                                   {"s3:PutObject", object, with(sse, "aws:kms", keyID, storeKey+"x"), true},
+		"an upload asking for SSE-S3":                                    {"s3:PutObject", object, with(sse, "AES256"), true},
+		"an upload asking for DSSE-KMS":                                  {"s3:PutObject", object, with(sse, "aws:kms:dsse", keyID, storeKey), true},
+		"an upload asking for SSE-KMS with the AWS managed key":          {"s3:PutObject", object, with(sse, "aws:kms"), true},
+		"a read over TLS":                        {"s3:GetObject", object, tls, false},
+		"a read without TLS":                     {"s3:GetObject", object, map[string]string{"aws:SecureTransport": "false"}, true},
+		"a listing without TLS":                  {"s3:ListBucket", storeArn, map[string]string{"aws:SecureTransport": "false"}, true},
+		"an upload of the right key without TLS": {"s3:PutObject", object, map[string]string{"aws:SecureTransport": "false", sse: "aws:kms", keyID: storeKey}, true},
+	} {
+		assert.Equal(t, tc.denied, policyDenies(t, doc, tc.action, tc.resource, tc.request), name)
+	}
+}
+
+func TestTheFileSystemPolicyDeniesExactlyTheMountsOutsideTheAccessPointsOrTLS(t *testing.T) {
+	fsArn := "arn:aws:elasticfilesystem:eu-west-1:123456789012:file-system/fs-0123456789abcdef0"
+	prom := "arn:aws:elasticfilesystem:eu-west-1:123456789012:access-point/fsap-0aaaaaaaaaaaaaaa1"
+	grafana := "arn:aws:elasticfilesystem:eu-west-1:123456789012:access-point/fsap-0bbbbbbbbbbbbbbb2"
+	doc := platform.FileSystemPolicy(fsArn, []string{grafana, prom})
+	const ap = "elasticfilesystem:AccessPointArn"
+	for name, tc := range map[string]struct {
+		action  string
+		request map[string]string
+		denied  bool
+	}{
+		"a TLS mount through Prometheus's access point":   {"elasticfilesystem:ClientMount", map[string]string{"aws:SecureTransport": "true", ap: prom}, false},
+		"a TLS write through Grafana's access point":      {"elasticfilesystem:ClientWrite", map[string]string{"aws:SecureTransport": "true", ap: grafana}, false},
+		"a mount through an access point made by hand":    {"elasticfilesystem:ClientMount", map[string]string{"aws:SecureTransport": "true", ap: prom + "x"}, true},
+		"a mount of the file system's root":               {"elasticfilesystem:ClientMount", map[string]string{"aws:SecureTransport": "true"}, true},
+		"root access even through an access point":        {"elasticfilesystem:ClientRootAccess", map[string]string{"aws:SecureTransport": "true"}, true},
+		"a mount through an access point without TLS":     {"elasticfilesystem:ClientMount", map[string]string{"aws:SecureTransport": "false", ap: prom}, true},
+		"an API call over TLS is not the policy's affair": {"elasticfilesystem:DescribeMountTargets", map[string]string{"aws:SecureTransport": "true"}, false},
+	} {
+		assert.Equal(t, tc.denied, policyDenies(t, doc, tc.action, fsArn, tc.request), name)
+	}
+	// MountPolicy's condition admits the one access point it names.
+	mount := platform.MountPolicy(fsArn, prom)
+	assert.Equal(t, []string{prom}, mount.Statement[0].Condition["StringEquals"][ap])
+}

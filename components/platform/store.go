@@ -398,9 +398,11 @@ func objectBody(p string, b []byte) (body, contentType string) {
 //   - DenyDefaultKey: an upload asking for SSE-KMS without naming a key, which S3
 //     would encrypt with the AWS managed key aws/s3.
 //
-// An upload with no encryption header at all gets the bucket's default, keyArn; the
-// IfExists operators let it and the parts of a multipart upload through, whose
-// headers were checked when the upload was created. Customer-provided keys (SSE-C)
+// An upload with no encryption header at all gets the bucket's default, keyArn. A
+// missing key makes StringNotEquals true (and ...IfExists changes nothing for a
+// negated operator), so each "other" statement also asks that its header be present
+// (Null false): that lets through the header-less upload and the parts of a
+// multipart upload, whose headers were checked when the upload was created. Customer-provided keys (SSE-C)
 // are refused by S3 itself on buckets created since April 2026.
 func BucketPolicy(bucketArn, keyArn string) iampolicy.Document {
 	anyone := &iampolicy.Principal{AWS: []string{"*"}}
@@ -415,13 +417,15 @@ func BucketPolicy(bucketArn, keyArn string) iampolicy.Document {
 		{
 			Sid: "DenyOtherEncryption", Effect: iampolicy.Deny, Principal: anyone, Action: put, Resource: objects,
 			Condition: map[string]map[string][]string{
-				"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": {"aws:kms"}},
+				"StringNotEquals": {"s3:x-amz-server-side-encryption": {"aws:kms"}},
+				"Null":            {"s3:x-amz-server-side-encryption": {"false"}},
 			},
 		},
 		{
 			Sid: "DenyOtherKey", Effect: iampolicy.Deny, Principal: anyone, Action: put, Resource: objects,
 			Condition: map[string]map[string][]string{
-				"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption-aws-kms-key-id": {keyArn}},
+				"StringNotEquals": {"s3:x-amz-server-side-encryption-aws-kms-key-id": {keyArn}},
+				"Null":            {"s3:x-amz-server-side-encryption-aws-kms-key-id": {"false"}},
 			},
 		},
 		{

@@ -167,9 +167,15 @@ func TestTheBucketPolicyDeniesRequestsWithoutTLSAndUploadsUnderAnyOtherKey(t *te
 			Resource:  []string{storeArn, storeArn + "/*"},
 			Condition: policyConds{"Bool": {"aws:SecureTransport": {"false"}}}},
 		{Sid: "DenyOtherEncryption", Effect: "Deny", Principal: anyone, Action: []string{"s3:PutObject"}, Resource: objects,
-			Condition: policyConds{"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": {"aws:kms"}}}},
+			Condition: policyConds{
+				"StringNotEquals": {"s3:x-amz-server-side-encryption": {"aws:kms"}},
+				"Null":            {"s3:x-amz-server-side-encryption": {"false"}},
+			}},
 		{Sid: "DenyOtherKey", Effect: "Deny", Principal: anyone, Action: []string{"s3:PutObject"}, Resource: objects,
-			Condition: policyConds{"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption-aws-kms-key-id": {storeKey}}}},
+			Condition: policyConds{
+				"StringNotEquals": {"s3:x-amz-server-side-encryption-aws-kms-key-id": {storeKey}},
+				"Null":            {"s3:x-amz-server-side-encryption-aws-kms-key-id": {"false"}},
+			}},
 		{Sid: "DenyDefaultKey", Effect: "Deny", Principal: anyone, Action: []string{"s3:PutObject"}, Resource: objects,
 			Condition: policyConds{
 				"StringEquals": {"s3:x-amz-server-side-encryption": {"aws:kms"}},
