@@ -192,6 +192,15 @@ func TestEveryTaskDefinitionRunsItsPinnedImagesOnFargateWithItsVolumes(t *testin
 		assert.Equal(t, "arn:aws:iam:eu-west-1:123456789012:platform-"+app+"-task-role", str(t, td, "taskRoleArn"))
 		assert.Equal(t, "arn:aws:iam:eu-west-1:123456789012:platform-"+app+"-exec-role", str(t, td, "executionRoleArn"))
 		defs := containerDefs(t, cloud, app)
+		wantSpec := ContainerSpec{App: app, Image: map[string]string{Prometheus: PrometheusImage, Alertmanager: AlertmanagerImage, Grafana: GrafanaImage, Blackbox: BlackboxImage}[app],
+			Port: Port(app), Region: region, LogGroup: LogGroupName("vigil-prod", app), Bucket: "vigil-prod-config-123456789012-eu-west-1",
+			Prefix: app + "/" + p.ContentHashes[app] + "/", ContentHash: p.ContentHashes[app], RetentionDays: 30}
+		if app == Grafana {
+			wantSpec.AdminPasswordSecretArn, wantSpec.HTTPS = "arn:aws:secretsmanager:eu-west-1:123456789012:platform-grafana-admin", true
+		}
+		wantDefs, err := ContainerDefinitions(wantSpec)
+		require.NoError(t, err)
+		assert.Equal(t, wantDefs, defs, "%s: the task runs exactly the tested container definitions", app)
 		assert.Equal(t, apps[app].port, defs[1].PortMappings[0].ContainerPort)
 		assert.Equal(t, p.ContentHashes[app], env(defs[1])["CONTENT_HASH"])
 		assert.Contains(t, defs[0].Command[2], "/"+app+"/"+p.ContentHashes[app]+"/", "the init container copies the app's current set")
