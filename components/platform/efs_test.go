@@ -3,6 +3,7 @@ package platform_test
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -448,17 +449,17 @@ func policyDenies(t *testing.T, doc iampolicy.Document, action, resource string,
 				var ok bool
 				switch op {
 				case "StringEquals":
-					ok = present && contains(values, v)
+					ok = present && slices.Contains(values, v)
 				case "StringNotEquals":
-					ok = !present || !contains(values, v)
+					ok = !present || !slices.Contains(values, v)
 				case "StringNotEqualsIfExists":
-					ok = !present || !contains(values, v)
+					ok = !present || !slices.Contains(values, v)
 				case "StringLike":
 					ok = present && anyGlob(values, v)
 				case "Bool":
-					ok = present && contains(values, v)
+					ok = present && slices.Contains(values, v)
 				case "Null":
-					ok = contains(values, fmt.Sprint(!present))
+					ok = slices.Contains(values, fmt.Sprint(!present))
 				default:
 					t.Fatalf("policyDenies knows no operator %s", op)
 				}
@@ -466,15 +467,6 @@ func policyDenies(t *testing.T, doc iampolicy.Document, action, resource string,
 			}
 		}
 		if holds {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(values []string, v string) bool {
-	for _, x := range values {
-		if x == v {
 			return true
 		}
 	}

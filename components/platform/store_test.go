@@ -41,7 +41,7 @@ func storeArgs() *platform.ConfigStoreArgs {
 
 // runStore runs NewConfigStore under the mock cloud and returns the cloud, the
 // component and its captured outputs.
-func runStore(t *testing.T, args *platform.ConfigStoreArgs) (*vigiltest.Cloud, *platform.ConfigStore, *vigiltest.Outputs, error) {
+func runStore(t *testing.T, args *platform.ConfigStoreArgs, opts ...vigiltest.Option) (*vigiltest.Cloud, *platform.ConfigStore, *vigiltest.Outputs, error) {
 	t.Helper()
 	var store *platform.ConfigStore
 	outs := &vigiltest.Outputs{}
@@ -59,7 +59,7 @@ func runStore(t *testing.T, args *platform.ConfigStoreArgs) (*vigiltest.Cloud, *
 			}
 		}
 		return nil
-	})
+	}, opts...)
 	return cloud, store, outs, err
 }
 
@@ -503,19 +503,10 @@ func TestTheStoreInChinaHasAnAwsCnBucketArn(t *testing.T) {
 	args := storeArgs()
 	args.Region = "cn-north-1"
 	args.KeyArn = pulumi.String("arn:aws-cn:kms:cn-north-1:123456789012:key/k")
-	var store *platform.ConfigStore
-	outs := &vigiltest.Outputs{}
-	_, err := vigiltest.Run(func(ctx *pulumi.Context) error {
-		s, err := platform.NewConfigStore(ctx, "config", args)
-		if err == nil {
-			store = s
-			outs.Capture("arn", s.BucketArn)
-		}
-		return err
-	}, vigiltest.WithRegion("cn-north-1"))
+	_, store, outs, err := runStore(t, args, vigiltest.WithRegion("cn-north-1"))
 	require.NoError(t, err)
 	assert.Equal(t, "arn:aws-cn:s3:::vigil-prod-config-123456789012-cn-north-1", store.BucketARN)
-	got, err := outs.Get("arn")
+	got, err := outs.Get("bucketArn")
 	require.NoError(t, err)
 	assert.Equal(t, store.BucketARN, got)
 }
