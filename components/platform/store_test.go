@@ -130,6 +130,13 @@ func TestTheBucketIsEncryptedWithTheKeyVersionedPrivateAndOwnedByItsAccount(t *t
 	}
 }
 
+func TestForceDestroyReachesTheBucket(t *testing.T) {
+	args := storeArgs()
+	args.ForceDestroy = true
+	cloud, _, _ := mustStore(t, args)
+	assert.Equal(t, true, inputAt(t, onlyOfType(t, cloud, "aws:s3/bucketV2:BucketV2"), "forceDestroy"))
+}
+
 func TestTheLifecycleExpiresNoncurrentVersionsAfterTheDaysGivenOrThirty(t *testing.T) {
 	for _, tc := range []struct {
 		given, want int
