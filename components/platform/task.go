@@ -246,7 +246,15 @@ func newTask(ctx *pulumi.Context, name string, a taskArgs, opts ...pulumi.Resour
 		}}
 		svc.HealthCheckGracePeriodSeconds = pulumi.Int(apps[a.app].startPeriod)
 	}
-	if _, err := ecs.NewService(ctx, name+"-service", svc, parent, pulumi.DependsOn(append(policies, logs))); err != nil {
+	// The service starts tasks only once what they need exists: the policies, the log
+	// group, the app's configuration objects (the init container copies them) and,
+	// for EFS apps, the mount targets (a task volume names only the file system).
+	needs := append(policies, logs)
+	needs = append(needs, a.store.Objects[a.app]...)
+	if a.app == Prometheus || a.app == Grafana {
+		needs = append(needs, a.fs.MountTargets...)
+	}
+	if _, err := ecs.NewService(ctx, name+"-service", svc, parent, pulumi.DependsOn(needs)); err != nil {
 		return nil, err
 	}
 	if err := ctx.RegisterResourceOutputs(t, pulumi.Map{
