@@ -22,10 +22,12 @@ test: tools
 
 ## tools: prometheus, promtool, prometheus-alertmanager and amtool, from Debian's
 ## prometheus and prometheus-alertmanager packages (the tests run all four), shellcheck
-## (actionlint checks the workflows' scripts with it), and actionlint at a pinned
-## version, with go install into $(GOBIN)
-TOOLS := prometheus promtool prometheus-alertmanager amtool prometheus-blackbox-exporter shellcheck
-PACKAGES := prometheus prometheus-alertmanager prometheus-blackbox-exporter shellcheck
+## (actionlint checks the workflows' scripts with it), the AWS CLI from Debian's awscli
+## (its own parameter validation, run without credentials, checks the ECS platform's task
+## definitions against AWS's API model), and actionlint at a pinned version, with go
+## install into $(GOBIN)
+TOOLS := prometheus promtool prometheus-alertmanager amtool prometheus-blackbox-exporter shellcheck aws
+PACKAGES := prometheus prometheus-alertmanager prometheus-blackbox-exporter shellcheck awscli
 tools:
 	@missing=""; for tool in $(TOOLS); do command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; done; \
 	if [ -n "$$missing" ]; then \
@@ -40,6 +42,7 @@ tools:
 	fi
 	@promtool --version 2>&1 | head -n 1
 	@amtool --version 2>&1 | head -n 1
+	@aws --version 2>&1 | head -n 1
 	@echo "actionlint $$($(ACTIONLINT) -version | head -n 1), shellcheck $$(shellcheck --version | sed -n "s/^version: //p")"
 
 ## plan: offline plan of STACK (default dev)

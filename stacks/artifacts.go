@@ -82,6 +82,19 @@ func buildArtifacts(ps *validate.Problems, env *Environment) {
 		amYAML = am.YAML()
 	}
 	add(AlertmanagerPath, amYAML, err)
+	if ps.Len() == 0 {
+		buildPlatformFiles(ps, env)
+	}
+}
+
+// probeTargets are the instances the catalog's certificate alerts select: in the ecs
+// mode those the platform's blackbox exporter probes (host:port), otherwise the
+// probe targets as configured.
+func probeTargets(env *Environment, c Certificate) []string {
+	if env.Platform.Mode == PlatformECS {
+		return tlsTargets(c)
+	}
+	return c.ProbeTargets
 }
 
 // with returns a copy of m with k set to v, whatever m held at k.
@@ -175,7 +188,7 @@ func catalogOf(env *Environment) (catalog.Catalog, origins) {
 		c.Certificates = append(c.Certificates, catalog.Certificate{
 			Name:          certNames[i],
 			Domain:        cert.Domain,
-			ProbeTargets:  cert.ProbeTargets,
+			ProbeTargets:  probeTargets(env, cert),
 			ExpiresWithin: time.Duration(cert.Alarms.DaysToExpiry) * 24 * time.Hour,
 		})
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/vigilops/vigil/alerts"
 	cw "github.com/vigilops/vigil/alerts/cloudwatch"
+	"github.com/vigilops/vigil/components/platform"
 	"github.com/vigilops/vigil/validate"
 )
 
@@ -51,6 +52,24 @@ func buildAlarms(ps *validate.Problems, env *Environment) {
 		}
 		from.add(svc.Path, fmt.Sprintf("%sservices[%d]", p, i), "service", s.AlarmOverrides)
 		e.Services = append(e.Services, svc)
+	}
+	// The ecs platform's own tasks: running below desired, CPU and memory, at the
+	// tier's service thresholds.
+	if env.Platform.Mode == PlatformECS {
+		t := DefaultsFor(env.Tier).Service
+		for _, app := range platform.Apps() {
+			svc := cw.Service{
+				Name: "platform-" + app, Path: fmt.Sprintf("Services[%d]", len(e.Services)),
+				ECS: &cw.ECSService{Cluster: platformCluster(env), Service: platform.ServiceName(env.NamePrefix, app)},
+				Thresholds: cw.ServiceThresholds{
+					CPUPercent: t.CPUPercent, CPUCriticalPercent: math.Max(serviceCPUCriticalPercent, t.CPUPercent),
+					MemoryPercent: t.MemoryPercent, MemoryCriticalPercent: math.Max(serviceMemoryCriticalPercent, t.MemoryPercent),
+					DownMinutes: t.DownMinutes,
+				},
+			}
+			from.add(svc.Path, p+"platform", "service", nil)
+			e.Services = append(e.Services, svc)
+		}
 	}
 	for i, d := range env.Databases {
 		db := cw.Database{

@@ -51,6 +51,10 @@ type Config struct {
 	CloudTrail logs.CloudTrail `json:"cloudTrail"`
 	// Dashboards configures the Grafana and CloudWatch dashboards vigil builds.
 	Dashboards DashboardsConfig `json:"dashboards"`
+	// Platform says where the stack's Prometheus, Alertmanager and Grafana run: none
+	// (the default), ecs (ECS Fargate) or managed (Amazon Managed Prometheus and
+	// Grafana).
+	Platform PlatformConfig `json:"platform"`
 	// Notifier delivers the severity topics' messages to chat (Google Chat, Slack,
 	// Teams, webhooks) through vigil's Lambda. Optional: no channels, no function.
 	Notifier NotifierConfig `json:"notifier"`
@@ -240,6 +244,12 @@ type ServiceMetrics struct {
 	// DurationBucket is the request-duration histogram's bucket series, in seconds.
 	// Defaults to http_request_duration_seconds_bucket.
 	DurationBucket string `json:"durationBucket"`
+	// Targets are fixed host:port addresses the platform's Prometheus scrapes (ecs
+	// mode). Defaults to none: the service is found by DNS SRV as
+	// <name>.<platform.namespace>, where its tasks register in Cloud Map.
+	Targets []string `json:"targets"`
+	// Path is the path of the metrics endpoint (ecs mode). Defaults to /metrics.
+	Path string `json:"path"`
 }
 
 // Host is a group of machines watched through node_exporter.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"sort"
+	"strings"
 
 	"github.com/vigilops/vigil/alerts/catalog"
 	cw "github.com/vigilops/vigil/alerts/cloudwatch"
@@ -66,6 +67,15 @@ func buildDashboards(ps *validate.Problems, env *Environment, c catalog.Catalog)
 	if report(CloudWatchDashboardsDir+" (a bug in vigil: please report it)", err) {
 		return
 	}
+	// The ecs platform's own tasks are on the overview; a dashboard each would cost
+	// CloudWatch's monthly price of a dashboard four times over for little to see.
+	kept := bodies[:0]
+	for _, b := range bodies {
+		if !strings.HasPrefix(b.Name, env.NamePrefix+"-platform-") {
+			kept = append(kept, b)
+		}
+	}
+	bodies = kept
 	models, err := dashboards.BuildGrafana(dashboards.Grafana{
 		Environment: env.Stack, RunbookBaseURL: env.RunbookBaseURL, Region: env.Region,
 		Services: c.Services, Estate: env.CloudWatchEstate, Alarms: set, SLOs: env.SLOs,
@@ -96,7 +106,7 @@ func buildDashboards(ps *validate.Problems, env *Environment, c catalog.Catalog)
 		report(key, dashboards.ValidateCloudWatch(dashboards.Limits{}, set, bodies...)) {
 		return
 	}
-	files, err := dashboards.ProvisioningFiles(dashboards.Provisioning{Folder: "vigil " + env.Stack}, models)
+	files, err := dashboards.ProvisioningFiles(grafanaProvisioning(env), models)
 	if report(key, err) {
 		return
 	}

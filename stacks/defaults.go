@@ -27,6 +27,8 @@ type TierDefaults struct {
 	TaskSize TaskSize
 	// KeyDeletionWindowDays of vigil's KMS keys.
 	KeyDeletionWindowDays int
+	// PrometheusRetentionDays is how long the ecs platform's Prometheus keeps samples.
+	PrometheusRetentionDays int
 
 	Service     ServiceAlarms
 	Database    DatabaseAlarms
@@ -44,6 +46,8 @@ func DefaultsFor(t Tier) TierDefaults {
 			LogRetentionDays:      90,
 			TaskSize:              TaskSize{CPU: 512, MemoryMiB: 1024},
 			KeyDeletionWindowDays: 30,
+			// A month of history: the SLO burn-rate windows reach 30 days back.
+			PrometheusRetentionDays: 30,
 			Service: ServiceAlarms{
 				CPUPercent: 80, MemoryPercent: 85, ErrorRatePercent: 5,
 				LatencyP95Ms: 1000, LatencyP99Ms: 2000, DownMinutes: 5,
@@ -61,10 +65,11 @@ func DefaultsFor(t Tier) TierDefaults {
 		}
 	}
 	return TierDefaults{
-		Paging:                nil,
-		LogRetentionDays:      14,
-		TaskSize:              TaskSize{CPU: 256, MemoryMiB: 512},
-		KeyDeletionWindowDays: 7,
+		Paging:                  nil,
+		LogRetentionDays:        14,
+		TaskSize:                TaskSize{CPU: 256, MemoryMiB: 512},
+		KeyDeletionWindowDays:   7,
+		PrometheusRetentionDays: 7,
 		Service: ServiceAlarms{
 			CPUPercent: 90, MemoryPercent: 90, ErrorRatePercent: 10,
 			LatencyP95Ms: 2000, LatencyP99Ms: 4000, DownMinutes: 10,

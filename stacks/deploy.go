@@ -1,8 +1,6 @@
 package stacks
 
 import (
-	"errors"
-
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -10,8 +8,9 @@ import (
 	"github.com/vigilops/vigil/components/alarms"
 	cdash "github.com/vigilops/vigil/components/dashboards"
 	"github.com/vigilops/vigil/components/logfilters"
+	"github.com/vigilops/vigil/components/managed"
 	"github.com/vigilops/vigil/components/notify"
-	"github.com/vigilops/vigil/validate"
+	"github.com/vigilops/vigil/components/platform"
 )
 
 // Deployment is what Deploy created, for callers that wire more resources to it.
@@ -27,6 +26,11 @@ type Deployment struct {
 	// LogFilters are the log metric filters, their alarms, the saved queries and the
 	// CIS trail; nil when the stack has no log group and no trail.
 	LogFilters *logfilters.LogFilters
+	// Platform is the ECS Fargate platform of the ecs mode; nil otherwise.
+	Platform *platform.Platform
+	// Managed is the AMP (and Managed Grafana) workspace of the managed mode; nil
+	// otherwise.
+	Managed *managed.Managed
 	// Artifacts are the generated Prometheus rules and Alertmanager configuration,
 	// by path. Delivering them to Prometheus and Alertmanager on ECS is the job of the
 	// monitoring-stack component of the roadmap; until then `vigil plan --out`
@@ -40,7 +44,9 @@ type Deployment struct {
 // Deploy creates everything the environment asks for and exports the stack outputs:
 //   - topicArns: the SNS topic ARN of each severity, where alarms and Alertmanager publish;
 //   - notificationKeyArn: the KMS key that encrypts them;
-//   - tier: dev or prod.
+//   - tier: dev or prod;
+//   - clusterArn, grafanaUrl and configBucket with the ecs platform, prometheusEndpoint
+//     and grafanaUrl with the managed one.
 func Deploy(ctx *pulumi.Context, env *Environment) (*Deployment, error) {
 	for _, w := range env.Warnings {
 		if err := ctx.Log.Warn(w, nil); err != nil {
@@ -63,6 +69,7 @@ func Deploy(ctx *pulumi.Context, env *Environment) (*Deployment, error) {
 		if region == env.Region && notifierWants(env) {
 			key = notify.NotifierKeyUse(env.NamePrefix)
 		}
+		key.ManagedPrometheus = region == env.Region && env.Platform.Mode == PlatformManaged
 		return &notify.TopicsArgs{
 			Key:                   key,
 			NamePrefix:            env.NamePrefix,
@@ -77,26 +84,6 @@ func Deploy(ctx *pulumi.Context, env *Environment) (*Deployment, error) {
 	topics, err := notify.NewTopics(ctx, "notify", topicsArgs(env.Region))
 	if err != nil {
 		return nil, err
-	}
-	// The generated alertmanager.yml publishes to these topics as Alertmanager's task
-	// role. Until vigil runs Alertmanager itself (and grants that role with
-	// Topics.GrantPublish), a path it cannot use is a warning, not a refusal.
-	if err := topics.CheckRouting(routingOf(env)); err != nil {
-		var invalid *validate.Error
-		if errors.As(err, &invalid) {
-			for _, p := range invalid.Problems {
-				w := AlertmanagerPath + ": " + p.Message
-				if p.Hint != "" {
-					w += " (" + p.Hint + ")"
-				}
-				env.Warnings = append(env.Warnings, w)
-				if err := ctx.Log.Warn(w, nil); err != nil {
-					return nil, err
-				}
-			}
-		} else {
-			return nil, err
-		}
 	}
 	var east *notify.RegionalTopics
 	alarmSet, err := deployAlarms(ctx, env, topics, func(p pulumi.ProviderResource) (*notify.Topics, error) {
@@ -127,6 +114,21 @@ func Deploy(ctx *pulumi.Context, env *Environment) (*Deployment, error) {
 	if err != nil {
 		return nil, err
 	}
+	var amp *managed.Managed
+	var ecs *platform.Platform
+	switch env.Platform.Mode {
+	case PlatformManaged:
+		if amp, err = deployManaged(ctx, env, topics); err != nil {
+			return nil, err
+		}
+	case PlatformECS:
+		if ecs, err = deployECS(ctx, env, topics); err != nil {
+			return nil, err
+		}
+	}
+	if err := checkRouting(ctx, env, topics); err != nil {
+		return nil, err
+	}
 	d := &Deployment{
 		Notifier:   notifier,
 		Dashboards: dash,
@@ -134,11 +136,24 @@ func Deploy(ctx *pulumi.Context, env *Environment) (*Deployment, error) {
 		Topics:     topics,
 		Alarms:     alarmSet,
 		Artifacts:  env.Artifacts,
+		Managed:    amp,
+		Platform:   ecs,
 		Outputs: pulumi.Map{
 			"tier":               pulumi.String(env.Tier),
 			"topicArns":          topics.TopicArns,
 			"notificationKeyArn": topics.KeyArn,
 		},
+	}
+	if ecs != nil {
+		d.Outputs["clusterArn"] = ecs.ClusterArn
+		d.Outputs["grafanaUrl"] = ecs.GrafanaURL
+		d.Outputs["configBucket"] = ecs.ConfigBucket
+	}
+	if amp != nil {
+		d.Outputs["prometheusEndpoint"] = amp.PrometheusEndpoint
+		if env.Platform.GrafanaWorkspace {
+			d.Outputs["grafanaUrl"] = amp.GrafanaEndpoint
+		}
 	}
 	for k, v := range d.Outputs {
 		ctx.Export(k, v)

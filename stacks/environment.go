@@ -67,6 +67,9 @@ type Environment struct {
 	CloudWatchEstate cw.Estate
 	// Dashboards are the CloudWatch dashboards and Grafana models, built and checked.
 	Dashboards Dashboards
+	// Platform is where Prometheus, Alertmanager and Grafana run, and the ecs mode's
+	// file sets.
+	Platform Platform
 	// Notifier is the stack's vigil:notifier; no channels means no notifier.
 	Notifier NotifierConfig
 	// DashboardsConfig is the stack's vigil:dashboards.

@@ -144,7 +144,7 @@ func TestUnknownStackListsTheStacksThereAre(t *testing.T) {
 	_, err := ReadStackFile(projectDir, "staging")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `no stack "staging"`)
-	assert.Contains(t, err.Error(), "stacks here: dev, prod")
+	assert.Contains(t, err.Error(), "stacks here: dev, managed, prod")
 }
 
 func TestStackFileReplacesEncryptedValuesWithThePlaceholder(t *testing.T) {

@@ -29,6 +29,20 @@ func fullConfig() map[string]any {
 			"low":    map[string]any{"emails": []string{"team@example.com"}},
 		},
 		"vigil:publisherRoles": []string{"arn:aws:iam::123456789012:role/batch"},
+		"vigil:taskSize":       map[string]any{"cpu": 512, "memoryMiB": 1024},
+		"vigil:platform": map[string]any{
+			"mode": "ecs", "vpcId": "vpc-0a1b2c3d4e5f60718",
+			"subnetIds":  []string{"subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"},
+			"clusterArn": "arn:aws:ecs:eu-west-1:123456789012:cluster/monitoring", "namespace": "monitoring.internal",
+			"retentionDays": 30,
+			"scrapeEgress":  []map[string]any{{"cidr": "10.20.0.0/16", "fromPort": 8080, "toPort": 8081, "description": "the services' metrics"}},
+			"probeEgress":   []map[string]any{{"cidr": "10.20.0.0/16", "fromPort": 8080, "toPort": 8081, "description": "the services' health"}},
+			"grafana": map[string]any{"adminPassword": "correct-horse-battery-staple", "allowedCidrs": []string{"10.20.0.0/16"},
+				"certificateArn":        "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+				"loadBalancerSubnetIds": []string{"subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"}},
+			"images": map[string]any{"prometheus": "quay.io/prometheus/prometheus:v3.10.0", "alertmanager": "quay.io/prometheus/alertmanager:v0.34.2",
+				"grafana": "docker.io/grafana/grafana:12.3.0", "blackbox": "quay.io/prometheus/blackbox-exporter:v0.27.0"},
+		},
 		"vigil:thresholds": map[string]any{
 			"service":     map[string]any{"cpuPercent": 80, "memoryPercent": 85, "errorRatePercent": 5, "latencyP95Ms": 1000, "latencyP99Ms": 2000, "downMinutes": 5, "minRequests": 20},
 			"database":    map[string]any{"cpuPercent": 80, "connectionsPercent": 80, "replicaLagSeconds": 10, "ioLatencyMs": 200, "freeStorageGiB": 5, "longQuerySeconds": 300},
@@ -62,7 +76,8 @@ func fullConfig() map[string]any {
 				"severity": "high", "summary": "Payments are declined.",
 				"samples": map[string]any{"match": []string{`{"event":"payment.declined","amount":3}`}, "noMatch": []string{`{"event":"payment.ok","amount":1}`}}}},
 			"metrics": map[string]any{"selector": `job="api"`, "up": "up", "requests": "http_requests_total",
-				"statusLabel": "code", "errorStatus": "5..", "durationBucket": "http_request_duration_seconds_bucket"},
+				"statusLabel": "code", "errorStatus": "5..", "durationBucket": "http_request_duration_seconds_bucket",
+				"targets": []string{"api.internal:8080"}, "path": "/metrics"},
 		}},
 		"vigil:databases": []map[string]any{{
 			"name": "reservations-db", "engine": "postgres", "instanceId": "prod-reservations", "maxConnections": 400,
@@ -88,6 +103,8 @@ var changes = map[string]any{
 	"vigil:accountId": also{
 		"vigil:accountId":           "210987654321",
 		"vigil:certificates[0].arn": "arn:aws:acm:eu-west-1:210987654321:certificate/9f8e7d6c-5b4a-4c3d-9e2f-1a0b9c8d7e6f",
+		"vigil:platform.clusterArn": "arn:aws:ecs:eu-west-1:210987654321:cluster/monitoring",
+		"vigil:platform.grafana.certificateArn": "arn:aws:acm:eu-west-1:210987654321:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
 	},
 	"vigil:namePrefix":                             "team-prod2",
 	"vigil:tags":                                   map[string]any{"team": "payments"},
@@ -176,6 +193,32 @@ var changes = map[string]any{
 	"vigil:services[0].metrics.statusLabel":              "status",
 	"vigil:services[0].metrics.errorStatus":              "5..|429",
 	"vigil:services[0].metrics.durationBucket":           "request_seconds_bucket",
+	"vigil:services[0].metrics.targets[0]":               "api.internal:9090",
+	"vigil:services[0].metrics.path":                     "/internal/metrics",
+	"vigil:platform.mode":                                also{"vigil:platform": map[string]any{"mode": "managed"}, "vigil:taskSize": map[string]any{}, "vigil:services[0].metrics": map[string]any{}, "vigil:alertmanager": map[string]any{}},
+	"vigil:platform.vpcId":                               "vpc-0fedcba9876543210",
+	"vigil:platform.subnetIds[0]":                        "subnet-0123456789abcdef0",
+	"vigil:platform.clusterArn":                          "arn:aws:ecs:eu-west-1:123456789012:cluster/shared",
+	"vigil:platform.namespace":                           "monitoring.prod.internal",
+	"vigil:platform.retentionDays":                       60,
+	"vigil:platform.scrapeEgress[0].cidr":                "10.30.0.0/16",
+	"vigil:platform.scrapeEgress[0].fromPort":            8079,
+	"vigil:platform.scrapeEgress[0].toPort":              8082,
+	"vigil:platform.scrapeEgress[0].description":         "the workers' metrics",
+	"vigil:platform.probeEgress[0].cidr":                 "10.30.0.0/16",
+	"vigil:platform.probeEgress[0].fromPort":             8079,
+	"vigil:platform.probeEgress[0].toPort":               8082,
+	"vigil:platform.probeEgress[0].description":          "the workers' health",
+	"vigil:platform.grafana.adminPassword":               "tr0ub4dor-and-3",
+	"vigil:platform.grafana.allowedCidrs[0]":             "10.30.0.0/16",
+	"vigil:platform.grafana.certificateArn":              "arn:aws:acm:eu-west-1:123456789012:certificate/1a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+	"vigil:platform.grafana.loadBalancerSubnetIds[0]":    "subnet-0123456789abcdef0",
+	"vigil:platform.grafana.workspace":                   false,
+	"vigil:platform.grafana.authenticationProviders[0]":  "SAML",
+	"vigil:platform.images.prometheus":                   "quay.io/prometheus/prometheus:v3.9.1",
+	"vigil:platform.images.alertmanager":                 "quay.io/prometheus/alertmanager:v0.34.1",
+	"vigil:platform.images.grafana":                      "docker.io/grafana/grafana:12.2.0",
+	"vigil:platform.images.blackbox":                     "quay.io/prometheus/blackbox-exporter:v0.26.0",
 	"vigil:databases[0].name":                            "orders-db",
 	"vigil:databases[0].engine":                          "mysql",
 	"vigil:databases[0].instanceId":                      "prod-orders",
@@ -204,6 +247,9 @@ var baselines = map[string]also{
 	// a trail vigil creates.
 	"vigil:services[0].logFormat.statusKey": {"vigil:services[0].logFormat": map[string]any{"type": "text", "statusKey": "status="}},
 	"vigil:cloudTrail.retentionDays":        {"vigil:cloudTrail": map[string]any{"create": true, "retentionDays": 365}},
+	// The managed mode's own keys, from a managed platform.
+	"vigil:platform.grafana.workspace":                  {"vigil:platform": map[string]any{"mode": "managed"}, "vigil:taskSize": map[string]any{}, "vigil:services[0].metrics": map[string]any{}, "vigil:alertmanager": map[string]any{}},
+	"vigil:platform.grafana.authenticationProviders[0]": {"vigil:platform": map[string]any{"mode": "managed", "grafana": map[string]any{"authenticationProviders": []string{"AWS_SSO"}}}, "vigil:taskSize": map[string]any{}, "vigil:services[0].metrics": map[string]any{}, "vigil:alertmanager": map[string]any{}},
 	// dev never pages: compare the tiers without paging endpoints.
 	"vigil:tier": {"vigil:notifications": map[string]any{
 		"critical": map[string]any{"emails": []string{"oncall@example.com"}},
@@ -398,7 +444,7 @@ func deepCopy(v any) any {
 func plan(t *testing.T, cfg map[string]any) (fingerprint string, warnings []string) {
 	t.Helper()
 	values := prodValues(cfg)
-	env, err := FromValues("vigil", "prod", values, []string{"vigil:notifications", "vigil:notifier"}, InDir(projectDir))
+	env, err := FromValues("vigil", "prod", values, []string{"vigil:notifications", "vigil:notifier", "vigil:platform"}, InDir(projectDir))
 	require.NoError(t, err)
 	cloud := mockcloud.New("vigil", "prod", env.AccountID, env.Region)
 	require.NoError(t, pulumi.RunErr(func(ctx *pulumi.Context) error {
@@ -440,14 +486,14 @@ func TestEveryConfigKeyChangesThePlanOrIsReportedAsNotUsedYet(t *testing.T) {
 				field := leaf[strings.LastIndex(leaf, ".")+1:]
 				v = thresholdChange(field, lookup(t, base, thresholdKey(leaf)))
 			}
-			if _, err := FromValues("vigil", "prod", prodValues(set(base, leaf, v)), []string{"vigil:notifications", "vigil:notifier"}, InDir(projectDir)); err != nil {
+			if _, err := FromValues("vigil", "prod", prodValues(set(base, leaf, v)), []string{"vigil:notifications", "vigil:notifier", "vigil:platform"}, InDir(projectDir)); err != nil {
 				// A key that drives nothing yet may be refused as such, at its path.
 				top, _ := cutTop(leaf)
 				require.Contains(t, err.Error(), top+": is not used yet", "changing %s alone makes the config invalid", leaf)
 				return
 			}
 			if bad, ok := checkOnly[leaf]; ok {
-				_, err := FromValues("vigil", "prod", prodValues(set(base, leaf, bad)), []string{"vigil:notifications", "vigil:notifier"}, InDir(projectDir))
+				_, err := FromValues("vigil", "prod", prodValues(set(base, leaf, bad)), []string{"vigil:notifications", "vigil:notifier", "vigil:platform"}, InDir(projectDir))
 				require.Error(t, err, "%s is checked before deploy: a wrong value is refused", leaf)
 				assert.Contains(t, err.Error(), leaf)
 				return

@@ -55,9 +55,12 @@ func resolve(ps *validate.Problems, project, stack string, cfg *Config, region s
 	env.TaskSize = d.TaskSize
 	if cfg.TaskSize != (TaskSize{}) {
 		validate.FargateSize(ps, p+"taskSize", cfg.TaskSize.CPU, cfg.TaskSize.MemoryMiB)
+		env.TaskSize = cfg.TaskSize
 		// Refused rather than ignored: a size that sizes nothing would look like it did.
-		ps.Add(p+"taskSize", "is not used yet: vigil runs no Fargate task of its own before the ECS monitoring platform lands",
-			"remove it; the tier's default applies once the platform exists")
+		if cfg.Platform.Mode != PlatformECS {
+			ps.Add(p+"taskSize", "sizes the tasks of the ecs platform only, and platform.mode is not ecs",
+				"set platform.mode to ecs, or remove it")
+		}
 	}
 	env.KeyDeletionWindowDays = d.KeyDeletionWindowDays
 	env.Paging = d.Paging
@@ -78,6 +81,7 @@ func resolve(ps *validate.Problems, project, stack string, cfg *Config, region s
 	}
 	resolveEstate(ps, env, cfg, d)
 	resolvePrometheus(ps, env, cfg)
+	resolvePlatform(ps, env, cfg, d)
 	warnNotUsedYet(env, cfg)
 	return env
 }

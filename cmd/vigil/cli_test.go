@@ -68,7 +68,7 @@ func TestCompletionScriptsAreGenerated(t *testing.T) {
 	// --stack completes to the stacks of the project.
 	code, out, _ := vigil("__complete", "plan", "--dir", projectDir, "--stack", "")
 	require.Equal(t, 0, code)
-	assert.Equal(t, []string{"dev", "prod", ":4"}, strings.Fields(out)[:3])
+	assert.Equal(t, []string{"dev", "managed", "prod", ":4"}, strings.Fields(out)[:4])
 }
 
 func TestJSONErrorsAreObjectsListingTheProblems(t *testing.T) {
@@ -174,7 +174,7 @@ func TestTheSummaryReadsAsProse(t *testing.T) {
 	assert.Equal(t, "critical and high", and([]string{"critical", "high"}))
 	assert.Equal(t, "a, b and c", and([]string{"a", "b", "c"}))
 	_, dev, _ := vigil("plan", "--stack", "dev", "--dir", projectDir)
-	assert.Contains(t, dev, "\n  never pages; keeps logs 14 days;")
+	assert.Contains(t, dev, "\n  never pages; keeps logs 14 days\n  platform: Prometheus, Alertmanager, Grafana and the blackbox exporter on ECS Fargate; Prometheus and Grafana tasks of 256 CPU units and 512 MiB\n")
 	assert.NotContains(t, dev, "to create", "an offline plan knows nothing of what exists")
 	assert.Regexp(t, `key/mock-notify-key\n`, dev, "a mock ID reads as a placeholder")
 	assert.NotRegexp(t, `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`, dev)

@@ -52,6 +52,12 @@ func generatedEstate(n int) map[string]string {
 		"vigil:hosts": enc([]map[string]any{{"name": "bastion", "selector": `job="node",group="bastion"`,
 			"instanceIds": []string{"i-0123456789abcdef0", "i-0123456789abcdef1"}}}),
 		"vigil:cloudTrail": enc(map[string]any{"create": true}),
+		// The ECS platform, so that the benchmark covers it and the files it delivers.
+		"vigil:platform": enc(map[string]any{"mode": "ecs", "vpcId": "vpc-0a1b2c3d4e5f60718",
+			"subnetIds": []string{"subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"},
+			"scrapeEgress": []map[string]any{{"cidr": "10.0.0.0/16", "fromPort": 8080}},
+			"grafana": map[string]any{"adminPassword": "bench-password", "allowedCidrs": []string{"10.0.0.0/16"},
+				"certificateArn": "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"}}),
 		"vigil:notifier": enc(map[string]any{
 			"channels": []map[string]any{{"name": "team-chat", "target": "googlechat", "severities": []string{"critical", "high", "medium"},
 				"webhook": "https://chat.googleapis.com/v1/spaces/BENCH/messages?key=k&token=t"}},
@@ -60,5 +66,5 @@ func generatedEstate(n int) map[string]string {
 }
 
 func stacksFromValues(values map[string]string) (*stacks.Environment, error) {
-	return stacks.FromValues("vigil", "bench", values, []string{"vigil:notifier"})
+	return stacks.FromValues("vigil", "bench", values, []string{"vigil:notifier", "vigil:platform"})
 }

@@ -175,7 +175,7 @@ func TestUnknownStackIsAClearError(t *testing.T) {
 	code, _, stderr := vigil("plan", "--stack", "staging", "--dir", projectDir)
 	assert.Equal(t, 1, code)
 	assert.Contains(t, stderr, `no stack "staging"`)
-	assert.Contains(t, stderr, "stacks here: dev, prod")
+	assert.Contains(t, stderr, "stacks here: dev, managed, prod")
 }
 
 // BenchmarkPlan plans generated estates of growing size, from reading the config to

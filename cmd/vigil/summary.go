@@ -14,17 +14,19 @@ import (
 
 // Summary is the plan in brief, the data behind both the text and the --json output.
 type Summary struct {
-	Project    string                    `json:"project"`
-	Stack      string                    `json:"stack"`
-	Tier       string                    `json:"tier"`
-	AccountID  string                    `json:"accountId"`
-	Region     string                    `json:"region"`
-	NamePrefix string                    `json:"namePrefix"`
-	Pages      []string                  `json:"pages"`
-	Retention  int                       `json:"logRetentionDays"`
-	TaskSize   stacks.TaskSize           `json:"taskSize"`
-	Estate     map[string][]string       `json:"estate"`    // names by kind
-	Endpoints  map[string]EndpointCounts `json:"endpoints"` // by severity
+	Project    string          `json:"project"`
+	Stack      string          `json:"stack"`
+	Tier       string          `json:"tier"`
+	AccountID  string          `json:"accountId"`
+	Region     string          `json:"region"`
+	NamePrefix string          `json:"namePrefix"`
+	Pages      []string        `json:"pages"`
+	Retention  int             `json:"logRetentionDays"`
+	TaskSize   stacks.TaskSize `json:"taskSize"`
+	// Platform is where Prometheus, Alertmanager and Grafana run: none, ecs or managed.
+	Platform  string                    `json:"platform"`
+	Estate    map[string][]string       `json:"estate"`    // names by kind
+	Endpoints map[string]EndpointCounts `json:"endpoints"` // by severity
 	// Resources counts the resources the stack declares. The plan knows nothing of
 	// what exists already: pulumi preview says what would change.
 	Resources  int                `json:"resources"`
@@ -81,7 +83,7 @@ func (p *Plan) Summarize() Summary {
 	e := p.Env
 	s := Summary{
 		Project: e.Project, Stack: e.Stack, Tier: string(e.Tier), AccountID: e.AccountID,
-		Region: e.Region, NamePrefix: e.NamePrefix, Retention: e.LogRetentionDays, TaskSize: e.TaskSize,
+		Region: e.Region, NamePrefix: e.NamePrefix, Retention: e.LogRetentionDays, TaskSize: e.TaskSize, Platform: e.Platform.Mode,
 		Pages: []string{},
 		Estate: map[string][]string{
 			"services": {}, "databases": {}, "caches": {}, "queues": {}, "certificates": {},
@@ -166,8 +168,16 @@ func (s Summary) Text() string {
 	}
 	fmt.Fprintf(&b, "vigil plan: stack %s of project %s\n", s.Stack, s.Project)
 	fmt.Fprintf(&b, "  tier %s, account %s, region %s, names %s-*\n", s.Tier, s.AccountID, s.Region, s.NamePrefix)
-	fmt.Fprintf(&b, "  %s; keeps logs %d days; tasks of %d CPU units and %d MiB\n",
-		pages, s.Retention, s.TaskSize.CPU, s.TaskSize.MemoryMiB)
+	fmt.Fprintf(&b, "  %s; keeps logs %d days\n", pages, s.Retention)
+	switch s.Platform {
+	case stacks.PlatformECS:
+		fmt.Fprintf(&b, "  platform: Prometheus, Alertmanager, Grafana and the blackbox exporter on ECS Fargate; Prometheus and Grafana tasks of %d CPU units and %d MiB\n",
+			s.TaskSize.CPU, s.TaskSize.MemoryMiB)
+	case stacks.PlatformManaged:
+		fmt.Fprintf(&b, "  platform: Amazon Managed Service for Prometheus and Amazon Managed Grafana\n")
+	default:
+		fmt.Fprintf(&b, "  platform: none; vigil plan --out writes the Prometheus and Alertmanager files for whoever runs them\n")
+	}
 
 	fmt.Fprintf(&b, "\nEstate:\n")
 	for _, kind := range []struct{ key, noun string }{
