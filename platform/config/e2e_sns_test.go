@@ -277,10 +277,13 @@ func TestAServiceDownAlertOfTheGeneratedConfigurationReachesTheCriticalSNSTopicA
 	require.Equal(t, "api", pending.Metric["service"])
 	require.Equal(t, "critical", pending.Metric["severity"])
 	// ... and, a minute later, reaches the critical topic and no other. The wait is
-	// the rule's minute plus a minute for evaluation, Alertmanager and SNS.
-	fired := sns.waitFor(t, 2*time.Minute, "ServiceDown notification", func(p snsPublish) bool {
+	// the rule's minute (DownFor's shortest) plus 30 s for an evaluation (5 s), the
+	// resend delay (2 s), group_wait (1 s) and the Publish.
+	pendingSeen := time.Now()
+	fired := sns.waitFor(t, 90*time.Second, "ServiceDown notification", func(p snsPublish) bool {
 		return strings.Contains(p.Subject, "ServiceDown")
 	})
+	t.Logf("ServiceDown published %s after it was seen pending", time.Since(pendingSeen).Round(time.Second))
 	require.Equal(t, topicOf(alerts.Critical), fired.TopicArn)
 	require.Equal(t, e2eRegion, fired.Region)
 	require.Equal(t, "[FIRING] critical e2e api: ServiceDown", fired.Subject)
@@ -295,9 +298,11 @@ func TestAServiceDownAlertOfTheGeneratedConfigurationReachesTheCriticalSNSTopicA
 
 	// The fault stops: the resolved notice follows on the same topic.
 	fault.Store(false)
+	faultStopped := time.Now()
 	resolved := sns.waitFor(t, time.Minute, "resolved ServiceDown notice", func(p snsPublish) bool {
 		return strings.HasPrefix(p.Subject, "[RESOLVED]")
 	})
+	t.Logf("the resolved notice was published %s after the fault stopped", time.Since(faultStopped).Round(time.Second))
 	require.Equal(t, topicOf(alerts.Critical), resolved.TopicArn)
 	require.Equal(t, "[RESOLVED] critical e2e api: ServiceDown", resolved.Subject)
 	require.Contains(t, resolved.Message, "0 firing, 1 resolved")
