@@ -176,6 +176,9 @@ func dnsSuffix(partition string) string {
 
 // outputs returns the ID and the computed outputs of a custom resource. ARNs follow
 // each service's format so that policies built from them look as they will in AWS.
+// Resources whose ID AWS assigns and programs only pass along (security groups, file
+// systems and access points, Cloud Map namespaces and services) keep their logical
+// name as ID, so that a test reads which resource another one refers to.
 // Resources of other providers than aws get their logical name as ID and no outputs.
 func (c *Cloud) outputs(typ, name string, in resource.PropertyMap) (string, map[string]any) {
 	str := func(k string) string {
@@ -189,6 +192,7 @@ func (c *Cloud) outputs(typ, name string, in resource.PropertyMap) (string, map[
 		}
 		return ""
 	}
+	seed := c.Account + c.Region + typ + name
 	arnPrefix := func(service string) string {
 		return fmt.Sprintf("arn:%s:%s:%s:%s:", c.partition(), service, c.Region, c.Account)
 	}
@@ -206,12 +210,86 @@ func (c *Cloud) outputs(typ, name string, in resource.PropertyMap) (string, map[
 		return arn, map[string]any{"arn": arn}
 	case "aws:sns/topicPolicy:TopicPolicy":
 		return str("arn"), map[string]any{"owner": c.Account}
+	case "aws:iam/role:Role":
+		// IAM is global: role ARNs name no region.
+		n := or(str("name"), name)
+		return n, map[string]any{"name": n, "arn": fmt.Sprintf("arn:%s:iam::%s:role/%s", c.partition(), c.Account, n),
+			"uniqueId": "AROA" + strings.ToUpper(hexID(seed, 17))}
+	case "aws:cloudwatch/logGroup:LogGroup":
+		n := or(str("name"), name)
+		return n, map[string]any{"name": n, "arn": arnPrefix("logs") + "log-group:" + n}
+	case "aws:ecs/cluster:Cluster":
+		n := or(str("name"), name)
+		return arnPrefix("ecs") + "cluster/" + n, map[string]any{"name": n, "arn": arnPrefix("ecs") + "cluster/" + n}
+	case "aws:ecs/taskDefinition:TaskDefinition":
+		arn := arnPrefix("ecs") + "task-definition/" + str("family") + ":1"
+		return arn, map[string]any{"arn": arn, "revision": 1, "arnWithoutRevision": arnPrefix("ecs") + "task-definition/" + str("family")}
+	case "aws:s3/bucketV2:BucketV2":
+		b := or(str("bucket"), name)
+		return b, map[string]any{"bucket": b, "arn": fmt.Sprintf("arn:%s:s3:::%s", c.partition(), b)}
+	case "aws:secretsmanager/secret:Secret":
+		n := or(str("name"), name)
+		arn := arnPrefix("secretsmanager") + "secret:" + n + "-" + hexID(seed, 6)
+		return arn, map[string]any{"arn": arn}
+	case "aws:efs/fileSystem:FileSystem":
+		return name, map[string]any{"arn": arnPrefix("elasticfilesystem") + "file-system/fs-" + hexID(seed, 17)}
+	case "aws:efs/accessPoint:AccessPoint":
+		return name, map[string]any{"arn": arnPrefix("elasticfilesystem") + "access-point/fsap-" + hexID(seed, 17)}
+	case "aws:ec2/securityGroup:SecurityGroup":
+		return name, map[string]any{"arn": arnPrefix("ec2") + "security-group/sg-" + hexID(seed, 17)}
+	case "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace":
+		return name, map[string]any{"arn": arnPrefix("servicediscovery") + "namespace/ns-" + hexID(seed, 16), "hostedZone": "Z" + strings.ToUpper(hexID(seed, 13))}
+	case "aws:servicediscovery/service:Service":
+		return name, map[string]any{"arn": arnPrefix("servicediscovery") + "service/srv-" + hexID(seed, 16)}
+	case "aws:lb/loadBalancer:LoadBalancer", "aws:lb/targetGroup:TargetGroup":
+		n := or(str("name"), name)
+		kind, suffix := "loadbalancer", "app/"+n+"/"+hexID(seed, 16)
+		out := map[string]any{}
+		if typ == "aws:lb/targetGroup:TargetGroup" {
+			kind, suffix = "targetgroup", n+"/"+hexID(seed, 16)
+		} else {
+			prefix := ""
+			if v, ok := in["internal"]; ok && v.IsBool() && v.BoolValue() {
+				prefix = "internal-"
+			}
+			out["dnsName"] = fmt.Sprintf("%s%s-%d.%s.elb.%s", prefix, n, 1000000000+int(seed[0])*1000, c.Region, dnsSuffix(c.partition()))
+		}
+		arn := arnPrefix("elasticloadbalancing") + kind + "/" + suffix
+		if kind == "targetgroup" {
+			out["arnSuffix"] = "targetgroup/" + suffix
+		} else {
+			out["arnSuffix"] = suffix
+		}
+		out["arn"] = arn
+		return arn, out
+	case "aws:amp/workspace:Workspace":
+		id := "ws-" + fakeUUID(c.Account+c.Region+typ+name)
+		return id, map[string]any{"arn": arnPrefix("aps") + "workspace/" + id,
+			"prometheusEndpoint": fmt.Sprintf("https://aps-workspaces.%s.%s/workspaces/%s/", c.Region, dnsSuffix(c.partition()), id)}
+	case "aws:grafana/workspace:Workspace":
+		id := "g-" + hexID(seed, 10)
+		return id, map[string]any{"arn": arnPrefix("grafana") + "/workspaces/" + id,
+			"endpoint": fmt.Sprintf("%s.grafana-workspace.%s.%s", id, c.Region, dnsSuffix(c.partition()))}
 	}
 	if !strings.HasPrefix(typ, "aws:") {
 		return name, map[string]any{}
 	}
 	service := strings.SplitN(strings.TrimPrefix(typ, "aws:"), "/", 2)[0]
 	return name, map[string]any{"arn": arnPrefix(service) + name}
+}
+
+func or(v, fallback string) string {
+	if v != "" {
+		return v
+	}
+	return fallback
+}
+
+// hexID derives n lower-case hexadecimal digits from seed, for the IDs AWS assigns
+// (fs-..., sg-...).
+func hexID(seed string, n int) string {
+	h := sha256.Sum256([]byte("id:" + seed))
+	return hex.EncodeToString(h[:])[:n]
 }
 
 // fakeUUID derives a UUID-shaped string (version 4, RFC 4122 variant) from seed.

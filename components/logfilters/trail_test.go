@@ -51,12 +51,12 @@ func TestACreatedTrailIsMultiRegionValidatedEncryptedAndDeliversToItsLogGroup(t 
 	assert.Equal(t, true, in(t, trail, "includeGlobalServiceEvents"))
 	assert.Equal(t, true, in(t, trail, "enableLogFileValidation"))
 	assert.Equal(t, true, in(t, trail, "enableLogging"))
-	assert.Equal(t, "logs-trail-bucket", str(t, trail, "s3BucketName"), "the bucket's ID")
+	assert.Equal(t, "vigil-prod-cloudtrail-123456789012", str(t, trail, "s3BucketName"), "the bucket's ID, its name")
 	key := named(t, c, "aws:kms/key:Key", "logs-trail-key")
 	logGroup := named(t, c, "aws:cloudwatch/logGroup:LogGroup", "logs-trail-log-group")
-	assert.Equal(t, "arn:aws:cloudwatch:eu-west-1:123456789012:logs-trail-log-group:*", str(t, trail, "cloudWatchLogsGroupArn"),
+	assert.Equal(t, "arn:aws:logs:eu-west-1:123456789012:log-group:/vigil/vigil-prod/cloudtrail:*", str(t, trail, "cloudWatchLogsGroupArn"),
 		"the log group's ARN (as the mock cloud computes it) with :* for its streams")
-	assert.Equal(t, "arn:aws:iam:eu-west-1:123456789012:logs-trail-role", str(t, trail, "cloudWatchLogsRoleArn"))
+	assert.Equal(t, "arn:aws:iam::123456789012:role/vigil-prod-cloudtrail-logs", str(t, trail, "cloudWatchLogsRoleArn"))
 	keyARN := str(t, trail, "kmsKeyId")
 	assert.Regexp(t, `^arn:aws:kms:eu-west-1:123456789012:key/[0-9a-f-]{36}$`, keyARN, "the trail's log files are encrypted with the key")
 	assert.Equal(t, "prod", str(t, trail, `tags["vigil:stack"]`))
@@ -126,7 +126,7 @@ func TestTheTrailsBucketIsPrivateVersionedEncryptedAndTakesOnlyTheTrail(t *testi
 	assert.False(t, force, "the audit log's bucket is never emptied by a destroy")
 
 	block := named(t, c, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "logs-trail-bucket-public-access")
-	assert.Equal(t, "logs-trail-bucket", str(t, block, "bucket"))
+	assert.Equal(t, "vigil-prod-cloudtrail-123456789012", str(t, block, "bucket"))
 	for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
 		assert.Equal(t, true, in(t, block, k), k)
 	}
@@ -134,7 +134,7 @@ func TestTheTrailsBucketIsPrivateVersionedEncryptedAndTakesOnlyTheTrail(t *testi
 	assert.Equal(t, "BucketOwnerEnforced", str(t, own, "rule.objectOwnership"), "ACLs are off")
 
 	sse := named(t, c, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", "logs-trail-bucket-encryption")
-	assert.Equal(t, "logs-trail-bucket", str(t, sse, "bucket"))
+	assert.Equal(t, "vigil-prod-cloudtrail-123456789012", str(t, sse, "bucket"))
 	assert.Equal(t, "aws:kms", str(t, sse, "rules[0].applyServerSideEncryptionByDefault.sseAlgorithm"))
 	trail := named(t, c, "aws:cloudtrail/trail:Trail", "logs-trail-trail")
 	assert.Equal(t, str(t, trail, "kmsKeyId"), str(t, sse, "rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId"), "the bucket's default key is the trail's")
@@ -144,7 +144,7 @@ func TestTheTrailsBucketIsPrivateVersionedEncryptedAndTakesOnlyTheTrail(t *testi
 	assert.Equal(t, "Enabled", str(t, ver, "versioningConfiguration.status"))
 
 	pol := named(t, c, "aws:s3/bucketPolicy:BucketPolicy", "logs-trail-bucket-policy")
-	assert.Equal(t, "logs-trail-bucket", str(t, pol, "bucket"))
+	assert.Equal(t, "vigil-prod-cloudtrail-123456789012", str(t, pol, "bucket"))
 	var d iampolicy.Document
 	require.NoError(t, pol.DecodeJSON("policy", &d))
 	assert.Empty(t, d.Lint())
@@ -185,7 +185,7 @@ func TestTheDeliveryRoleIsForThisTrailAndThisLogGroupOnly(t *testing.T) {
 	assert.Equal(t, map[string]map[string][]string{"StringEquals": {"aws:SourceArn": {trailARN}}}, s.Condition)
 
 	rp := named(t, c, "aws:iam/rolePolicy:RolePolicy", "logs-trail-role-policy")
-	assert.Equal(t, "logs-trail-role", str(t, rp, "role"))
+	assert.Equal(t, "vigil-prod-cloudtrail-logs", str(t, rp, "role"))
 	var d iampolicy.Document
 	require.NoError(t, rp.DecodeJSON("policy", &d))
 	assert.Empty(t, d.Lint())

@@ -130,7 +130,7 @@ func TestTheDailySummaryIsScheduledInItsTimeZoneAndItsRoleMayOnlyInvokeTheFuncti
 	target := s["target"].(map[string]any)
 	assert.Equal(t, "arn:aws:lambda:eu-west-1:123456789012:notifier-function", target["arn"])
 	assert.Equal(t, `{"action":"daily-summary"}`, target["input"])
-	assert.Equal(t, "arn:aws:iam:eu-west-1:123456789012:notifier-schedule-role", target["roleArn"])
+	assert.Equal(t, "arn:aws:iam::123456789012:role/vigil-prod-notifier-schedule", target["roleArn"])
 
 	assert.Equal(t, []iampolicy.Statement{{Sid: "InvokeNotifier", Effect: "Allow", Action: []string{"lambda:InvokeFunction"},
 		Resource: []string{"arn:aws:lambda:eu-west-1:123456789012:notifier-function"}}}, policyStatements(t, cloud, "notifier-schedule-policy"))

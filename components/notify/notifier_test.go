@@ -108,7 +108,7 @@ func TestTheFunctionIsTheGoLambdaTheNotifierIsBuiltFor(t *testing.T) {
 	assert.Equal(t, "bootstrap", plain["handler"])
 	assert.Equal(t, []any{"arm64"}, plain["architectures"])
 	assert.Equal(t, 120.0, plain["timeout"])
-	assert.Equal(t, "arn:aws:iam:eu-west-1:123456789012:notifier-role", plain["role"], "the component's own role")
+	assert.Equal(t, "arn:aws:iam::123456789012:role/vigil-prod-notifier", plain["role"], "the component's own role")
 	assert.Equal(t, map[string]any{"targetArn": "arn:aws:sqs:eu-west-1:123456789012:notifier-dlq"}, plain["deadLetterConfig"])
 	assert.Equal(t, "/aws/lambda/vigil-prod-notifier", plain["loggingConfig"].(map[string]any)["logGroup"])
 	assert.Contains(t, fn.Parent, NotifierTypeToken)
@@ -181,7 +181,8 @@ func TestEachChannelHasASecretUnderTheTopicsKeyAndItsURLIsNeverInClear(t *testin
 		v, ok := version.Secret("secretString")
 		require.True(t, ok)
 		assert.Equal(t, ch.url, v, "%s: the secret holds the URL intact", ch.name)
-		assert.Equal(t, "arn:aws:secretsmanager:eu-west-1:123456789012:notifier-"+ch.name+"-secret", version.Plain()["secretId"])
+		assert.Regexp(t, `^arn:aws:secretsmanager:eu-west-1:123456789012:secret:vigil-prod/notifier/`+ch.name+`-[0-9a-f]{6}$`, version.Plain()["secretId"],
+			"the version is of the channel's own secret")
 	}
 	// Nowhere else, in no resource, in clear.
 	for _, r := range cloud.Resources() {
@@ -212,7 +213,7 @@ func policyStatements(t *testing.T, cloud *mockcloud.Cloud, name string) []iampo
 
 var wantFunctionStatements = []iampolicy.Statement{
 	{Sid: "ReadWebhookSecrets", Effect: "Allow", Action: []string{"secretsmanager:GetSecretValue"},
-		Resource: []string{"arn:aws:secretsmanager:eu-west-1:123456789012:notifier-ops-chat-secret", "arn:aws:secretsmanager:eu-west-1:123456789012:notifier-audit-secret"}},
+		Resource: []string{"arn:aws:secretsmanager:eu-west-1:123456789012:secret:vigil-prod/notifier/ops-chat-6c5270", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:vigil-prod/notifier/audit-f6d991"}},
 	{Sid: "DecryptSecretsThroughSecretsManager", Effect: "Allow", Action: []string{"kms:Decrypt"},
 		Resource:  []string{"arn:aws:kms:eu-west-1:123456789012:key/KEY"},
 		Condition: cond{"StringEquals": {"kms:ViaService": {"secretsmanager.eu-west-1.amazonaws.com"}}}},
@@ -282,7 +283,7 @@ func TestTheDeadLetterQueueIsEncryptedKeepsTwoWeeksAndOnlyTheFunctionSendsToIt(t
 	qp := named(t, cloud, "aws:sqs/queuePolicy:QueuePolicy", "notifier-dlq-policy")
 	doc := policyOf(t, qp)
 	assert.Equal(t, []iampolicy.Statement{
-		{Sid: "NotifierSendsFailedEvents", Effect: "Allow", Principal: &iampolicy.Principal{AWS: []string{"arn:aws:iam:eu-west-1:123456789012:notifier-role"}},
+		{Sid: "NotifierSendsFailedEvents", Effect: "Allow", Principal: &iampolicy.Principal{AWS: []string{"arn:aws:iam::123456789012:role/vigil-prod-notifier"}},
 			Action: []string{"sqs:SendMessage"}, Resource: []string{"arn:aws:sqs:eu-west-1:123456789012:notifier-dlq"}},
 		{Sid: "DenyInsecureTransport", Effect: "Deny", Principal: &iampolicy.Principal{AWS: []string{"*"}},
 			Action: []string{"sqs:*"}, Resource: []string{"arn:aws:sqs:eu-west-1:123456789012:notifier-dlq"},

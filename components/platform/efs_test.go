@@ -1,6 +1,8 @@
 package platform_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"regexp"
 	"slices"
@@ -22,10 +24,19 @@ const (
 	efsSubnetB   = "subnet-89abcdef"
 	efsPromSG    = "sg-0aaaaaaaaaaaaaaa1"
 	efsGrafanaSG = "sg-0bbbbbbbbbbbbbbb2"
-	// efsArnPrefix starts the ARNs the mock cloud gives EFS resources (its generic
-	// arn:<partition>:<provider module>:... form, not EFS's file-system/fs-... one).
-	efsArnPrefix = "arn:aws:efs:eu-west-1:123456789012:"
 )
+
+// efsArn is the ARN vigiltest's cloud gives an EFS file system or access point of
+// logical name: EFS's own form, file-system/fs-<17 hex> or access-point/fsap-<17 hex>,
+// the digits derived from the account, region, type and name as the mock derives them.
+func efsArn(kind, logical string) string {
+	typ, id := "aws:efs/fileSystem:FileSystem", "fs-"
+	if kind == "access-point" {
+		typ, id = "aws:efs/accessPoint:AccessPoint", "fsap-"
+	}
+	h := sha256.Sum256([]byte("id:123456789012eu-west-1" + typ + logical))
+	return "arn:aws:elasticfilesystem:eu-west-1:123456789012:" + kind + "/" + id + hex.EncodeToString(h[:])[:17]
+}
 
 // ec2Description is what EC2 takes in a security group's or a rule's description.
 var ec2Description = regexp.MustCompile(`^[a-zA-Z0-9 ._\-:/()#,@\[\]+=&;{}!$*]{1,255}$`)
@@ -99,7 +110,7 @@ func TestTheFileSystemIsEncryptedWithTheKeyGeneralPurposeBurstingAndBackedUp(t *
 	assert.Equal(t, "storage-fs", id)
 	arn, err := outs.Get("arn")
 	require.NoError(t, err)
-	assert.Equal(t, efsArnPrefix+"storage-fs", arn)
+	assert.Equal(t, efsArn("file-system", "storage-fs"), arn)
 
 	for _, r := range cloud.Resources() {
 		if r.Custom {
@@ -210,7 +221,7 @@ func TestEachAppHasAnAccessPointAsItsImagesUserRootedAtItsOwnDirectory(t *testin
 		assert.Equal(t, map[string]any{"team": "sre", "Name": "vigil-prod-" + app}, inputAt(t, ap, "tags"))
 		arn, err := outs.Get("ap-arn-" + app)
 		require.NoError(t, err)
-		assert.Equal(t, efsArnPrefix+"storage-"+app+"-ap", arn)
+		assert.Equal(t, efsArn("access-point", "storage-"+app+"-ap"), arn)
 		id, err := outs.Get("ap-id-" + app)
 		require.NoError(t, err)
 		assert.Equal(t, "storage-"+app+"-ap", id)
@@ -228,7 +239,7 @@ func TestTheFileSystemPolicyDeniesMountsWithoutTLSOrOutsideTheAccessPoints(t *te
 	doc, err := iampolicy.Parse(text)
 	require.NoError(t, err)
 	assert.Empty(t, doc.Lint())
-	fsArn := efsArnPrefix + "storage-fs"
+	fsArn := efsArn("file-system", "storage-fs")
 	anyone := &iampolicy.Principal{AWS: []string{"*"}}
 	assert.Equal(t, iampolicy.Document{Version: "2012-10-17", Statement: []iampolicy.Statement{
 		{Sid: "DenyInsecureTransport", Effect: "Deny", Principal: anyone, Action: []string{"*"}, Resource: []string{fsArn},
@@ -237,7 +248,7 @@ func TestTheFileSystemPolicyDeniesMountsWithoutTLSOrOutsideTheAccessPoints(t *te
 			Action:   []string{"elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "elasticfilesystem:ClientRootAccess"},
 			Resource: []string{fsArn},
 			Condition: policyConds{"StringNotEquals": {"elasticfilesystem:AccessPointArn": {
-				efsArnPrefix + "storage-grafana-ap", efsArnPrefix + "storage-prometheus-ap",
+				efsArn("access-point", "storage-grafana-ap"), efsArn("access-point", "storage-prometheus-ap"),
 			}}}},
 	}}, doc)
 }

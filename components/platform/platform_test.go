@@ -16,6 +16,10 @@ import (
 
 // run creates the platform of args under the mock engine, with a Publisher hook that
 // captures the role it is given.
+// grafanaSecretArn is the ARN the mock cloud gives the Grafana password's secret:
+// Secrets Manager's form, the secret's name and six random characters.
+const grafanaSecretArn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:vigil-prod/grafana/admin-password-faa105"
+
 func run(t testing.TB, args *PlatformArgs) (*vigiltest.Cloud, *Platform, *vigiltest.Outputs, []string, error) {
 	t.Helper()
 	var p *Platform
@@ -162,7 +166,7 @@ func TestTheAdminPasswordIsASecretEverywhereAndNeverInPlainText(t *testing.T) {
 	secret := named(t, cloud, "aws:secretsmanager/secret:Secret", "platform-grafana-admin")
 	assert.True(t, strings.HasPrefix(str(t, secret, "kmsKeyId"), "arn:aws:kms:"), "the secret is under the platform key")
 	defs := containerDefs(t, cloud, Grafana)
-	assert.Equal(t, []Secret{{Name: "GF_SECURITY_ADMIN_PASSWORD", ValueFrom: "arn:aws:secretsmanager:eu-west-1:123456789012:platform-grafana-admin"}}, defs[1].Secrets,
+	assert.Equal(t, []Secret{{Name: "GF_SECURITY_ADMIN_PASSWORD", ValueFrom: grafanaSecretArn}}, defs[1].Secrets,
 		"the container gets the secret by ARN")
 }
 
@@ -189,14 +193,14 @@ func TestEveryTaskDefinitionRunsItsPinnedImagesOnFargateWithItsVolumes(t *testin
 		assert.Equal(t, "awsvpc", str(t, td, "networkMode"))
 		rc, _ := td.Input("requiresCompatibilities")
 		assert.Equal(t, []any{"FARGATE"}, rc)
-		assert.Equal(t, "arn:aws:iam:eu-west-1:123456789012:platform-"+app+"-task-role", str(t, td, "taskRoleArn"))
-		assert.Equal(t, "arn:aws:iam:eu-west-1:123456789012:platform-"+app+"-exec-role", str(t, td, "executionRoleArn"))
+		assert.Equal(t, "arn:aws:iam::123456789012:role/vigil-prod-"+app+"-task", str(t, td, "taskRoleArn"))
+		assert.Equal(t, "arn:aws:iam::123456789012:role/vigil-prod-"+app+"-exec", str(t, td, "executionRoleArn"))
 		defs := containerDefs(t, cloud, app)
 		wantSpec := ContainerSpec{App: app, Image: map[string]string{Prometheus: PrometheusImage, Alertmanager: AlertmanagerImage, Grafana: GrafanaImage, Blackbox: BlackboxImage}[app],
 			Port: Port(app), Region: region, LogGroup: LogGroupName("vigil-prod", app), Bucket: "vigil-prod-config-123456789012-eu-west-1",
 			Prefix: app + "/" + p.ContentHashes[app] + "/", ContentHash: p.ContentHashes[app], RetentionDays: 30}
 		if app == Grafana {
-			wantSpec.AdminPasswordSecretArn, wantSpec.HTTPS = "arn:aws:secretsmanager:eu-west-1:123456789012:platform-grafana-admin", true
+			wantSpec.AdminPasswordSecretArn, wantSpec.HTTPS = grafanaSecretArn, true
 		}
 		wantDefs, err := ContainerDefinitions(wantSpec)
 		require.NoError(t, err)
@@ -252,7 +256,7 @@ func TestEveryServiceRunsOneTaskInPrivateSubnetsRegisteredInCloudMap(t *testing.
 		assert.Equal(t, minHealthy, in["deploymentMinimumHealthyPercent"], app)
 		if app == Grafana {
 			lbs := in["loadBalancers"].([]any)
-			assert.Equal(t, map[string]any{"containerName": "grafana", "containerPort": 3000.0, "targetGroupArn": "arn:aws:lb:eu-west-1:123456789012:platform-grafana-tg"}, lbs[0])
+			assert.Equal(t, map[string]any{"containerName": "grafana", "containerPort": 3000.0, "targetGroupArn": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/vigil-prod-grafana/ed320e0c2c07ce53"}, lbs[0])
 		} else {
 			assert.Nil(t, in["loadBalancers"], app)
 		}
@@ -297,7 +301,7 @@ func TestEveryTaskRoleTrustsOnlyThisAccountsTasksAndEveryPolicyIsExactAndLintCle
 	for _, app := range Apps() {
 		r := ExecutionResources{Region: region, LogGroupArn: LogGroupARN(region, account, LogGroupName("vigil-prod", app))}
 		if app == Grafana {
-			r.SecretArn, r.KeyArn = "arn:aws:secretsmanager:eu-west-1:123456789012:platform-grafana-admin", keyArn
+			r.SecretArn, r.KeyArn = grafanaSecretArn, keyArn
 		}
 		assert.Equal(t, ExecutionPolicy(r), policies["vigil-prod-"+app+"-exec"], app)
 	}
