@@ -240,6 +240,12 @@ func resolvePlatform(ps *validate.Problems, env *Environment, cfg *Config, d Tie
 			ps.Add(p+".grafana.loadBalancerSubnetIds", "a load balancer needs subnets in at least two zones",
 				"list two or more subnets (or two or more platform.subnetIds)")
 		}
+		// S3 takes at most 10 tags on an object, and the configuration objects carry
+		// the stack's tags.
+		if len(env.Tags) > 10 {
+			ps.Addf(Namespace+":tags", "vigil adds managed-by, vigil:stack and vigil:tier: keep at most 7 of your own",
+				"are %d with vigil's own, and the ecs platform's configuration objects take at most 10 (S3's limit)", len(env.Tags))
+		}
 		egress(ps, p+".scrapeEgress", c.ScrapeEgress)
 		egress(ps, p+".probeEgress", c.ProbeEgress)
 		// The platform's physical names (the load balancer's <prefix>-grafana, 32 at
@@ -292,6 +298,9 @@ func egress(ps *validate.Problems, key string, rules []PlatformEgress) {
 		at := fmt.Sprintf("%s[%d]", key, i)
 		validate.PrivateCIDR(ps, at+".cidr", r.CIDR)
 		validate.IntRange(ps, at+".fromPort", r.FromPort, 1, 65535, "a TCP port, such as 8080")
+		if r.Description != "" {
+			validate.SecurityGroupDescription(ps, at+".description", r.Description)
+		}
 		if r.ToPort != 0 {
 			validate.IntRange(ps, at+".toPort", r.ToPort, r.FromPort, 65535, "the upper end of the range, at least fromPort; leave it out for one port")
 		}

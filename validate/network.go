@@ -58,3 +58,20 @@ func PrivateCIDR(ps *Problems, path, v string) {
 			"admits too much of the internet, got %q (at least /%d)", v, min)
 	}
 }
+
+// ec2DescriptionRe is what EC2 takes in the description of a security group or of a
+// security group rule (CreateSecurityGroup, AuthorizeSecurityGroupIngress).
+var ec2DescriptionRe = regexp.MustCompile(`^[a-zA-Z0-9 ._\-:/()#,@\[\]+=&;{}!$*]{1,255}$`)
+
+// EC2Description reports whether EC2 takes s as a security group's or a rule's
+// description: 1 to 255 letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*, so no
+// apostrophe.
+func EC2Description(s string) bool { return ec2DescriptionRe.MatchString(s) }
+
+// SecurityGroupDescription checks a description for EC2.
+func SecurityGroupDescription(ps *Problems, path, v string) {
+	if !EC2Description(v) {
+		ps.Addf(path, "EC2 takes 1 to 255 letters, digits, spaces and ._-:/()#,@[]+=&;{}!$* in a description: no apostrophe",
+			"has characters EC2 refuses, got %q", v)
+	}
+}

@@ -1,9 +1,11 @@
 package validate
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestNetworkIdentifiersAreCheckedByTheirAWSForm(t *testing.T) {
@@ -47,4 +49,17 @@ func TestNetworkIdentifiersAreCheckedByTheirAWSForm(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestSecurityGroupDescriptionsAreWhatEC2Takes(t *testing.T) {
+	assert.True(t, EC2Description("Prometheus sends alerts to Alertmanager"))
+	assert.True(t, EC2Description("NFS from the grafana tasks: 2049/tcp (EFS) [vigil-prod]"))
+	assert.False(t, EC2Description("Grafana's load balancer"), "an apostrophe")
+	assert.False(t, EC2Description(""), "empty")
+	assert.True(t, EC2Description(strings.Repeat("a", 255)))
+	assert.False(t, EC2Description(strings.Repeat("a", 256)))
+	var ps Problems
+	SecurityGroupDescription(&ps, "d", "the services' metrics")
+	require.Len(t, ps.List(), 1)
+	assert.Contains(t, ps.List()[0].Message, `"the services' metrics"`)
 }

@@ -428,6 +428,9 @@ func checkEgress(ps *validate.Problems, path string, rules []EgressRule) {
 		}
 		validate.IntRange(ps, at+".FromPort", r.FromPort, 1, 65535, "a TCP port")
 		validate.IntRange(ps, at+".ToPort", to, 1, 65535, "a TCP port; 0 means FromPort")
+		if r.Description != "" {
+			validate.SecurityGroupDescription(ps, at+".Description", r.Description)
+		}
 		if r.FromPort > to {
 			ps.Addf(at, "FromPort is the lower end of the range", "FromPort %d is above ToPort %d", r.FromPort, to)
 		}

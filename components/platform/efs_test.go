@@ -15,6 +15,7 @@ import (
 
 	"github.com/vigilops/vigil/components/iampolicy"
 	"github.com/vigilops/vigil/components/platform"
+	"github.com/vigilops/vigil/validate"
 	"github.com/vigilops/vigil/vigiltest"
 )
 
@@ -37,9 +38,6 @@ func efsArn(kind, logical string) string {
 	h := sha256.Sum256([]byte("id:123456789012eu-west-1" + typ + logical))
 	return "arn:aws:elasticfilesystem:eu-west-1:123456789012:" + kind + "/" + id + hex.EncodeToString(h[:])[:17]
 }
-
-// ec2Description is what EC2 takes in a security group's or a rule's description.
-var ec2Description = regexp.MustCompile(`^[a-zA-Z0-9 ._\-:/()#,@\[\]+=&;{}!$*]{1,255}$`)
 
 func fsArgs() *platform.FileSystemArgs {
 	return &platform.FileSystemArgs{
@@ -175,7 +173,7 @@ func TestOnlyEachClientGroupReachesTheMountTargetsAndOnlyOnNFS(t *testing.T) {
 	assert.Equal(t, efsVPC, inputAt(t, sg, "vpcId"))
 	assert.Equal(t, "sre", inputAt(t, sg, "tags.team"))
 	desc, _ := sg.String("description")
-	assert.Regexp(t, ec2Description, desc)
+	assert.True(t, validate.EC2Description(desc), desc)
 	for _, inline := range []string{"ingress", "egress"} {
 		_, has := sg.Input(inline)
 		assert.False(t, has, "the group has no inline %s rules", inline)
@@ -191,7 +189,7 @@ func TestOnlyEachClientGroupReachesTheMountTargetsAndOnlyOnNFS(t *testing.T) {
 		for _, k := range []string{"cidrIpv4", "cidrIpv6", "prefixListId"} {
 			assert.NotContains(t, plain, k, "%s admits a network, not a group", r.Name)
 		}
-		assert.Regexp(t, ec2Description, plain["description"])
+		assert.True(t, validate.EC2Description(plain["description"].(string)), plain["description"])
 		delete(plain, "tags")
 		got[r.Name] = plain
 		assert.Equal(t, "sre", inputAt(t, r, "tags.team"))

@@ -64,8 +64,8 @@ func NetworkRules(a PlatformArgs) []Rule {
 	}
 	flow(Grafana, Prometheus, Port(Prometheus), "Grafana queries Prometheus")
 	flow(Prometheus, Alertmanager, Port(Alertmanager), "Prometheus sends alerts to Alertmanager")
-	flow(Grafana, Alertmanager, Port(Alertmanager), "Grafana reads Alertmanager's alerts and silences")
-	flow(Prometheus, Blackbox, Port(Blackbox), "Prometheus scrapes the blackbox exporter's probes")
+	flow(Grafana, Alertmanager, Port(Alertmanager), "Grafana reads the alerts and silences of Alertmanager")
+	flow(Prometheus, Blackbox, Port(Blackbox), "Prometheus scrapes the probes of the blackbox exporter")
 	if a.Grafana.LoadBalancer != nil {
 		flow(LoadBalancerGroup, Grafana, Port(Grafana), "The load balancer forwards to Grafana")
 		for _, c := range a.Grafana.AllowedCIDRs {
@@ -77,7 +77,7 @@ func NetworkRules(a PlatformArgs) []Rule {
 		}
 	}
 	for _, g := range []string{Prometheus, Grafana} {
-		out = append(out, Rule{Group: g, Egress: true, FromPort: 2049, ToPort: 2049, PeerGroup: EFSGroup, Description: "NFS to the platform's EFS file system"})
+		out = append(out, Rule{Group: g, Egress: true, FromPort: 2049, ToPort: 2049, PeerGroup: EFSGroup, Description: "NFS to the platform EFS file system"})
 	}
 	for _, g := range Apps() {
 		out = append(out, Rule{Group: g, Egress: true, FromPort: 443, ToPort: 443, CIDR: AnywhereIPv4,
@@ -117,7 +117,7 @@ func newSecurityGroups(ctx *pulumi.Context, name string, a PlatformArgs, parent 
 	for _, g := range securityGroupNames(a) {
 		what := "the " + g + " tasks"
 		if g == LoadBalancerGroup {
-			what = "Grafana's internal load balancer"
+			what = "the Grafana internal load balancer"
 		}
 		sg, err := ec2.NewSecurityGroup(ctx, name+"-"+g+"-sg", &ec2.SecurityGroupArgs{
 			Name:        pulumi.String(a.NamePrefix + "-" + g),

@@ -323,6 +323,9 @@ func TestEveryTaskRoleTrustsOnlyThisAccountsTasksAndEveryPolicyIsExactAndLintCle
 func TestEverySecurityGroupRuleIsNetworkRulesWithADescription(t *testing.T) {
 	a := validArgs(t)
 	cloud, _, _, _ := mustRun(t, a)
+	for _, g := range cloud.ByType("aws:ec2/securityGroup:SecurityGroup") {
+		assert.True(t, validate.EC2Description(g.Plain()["description"].(string)), "%s: EC2 refuses other characters, such as an apostrophe", g.Name)
+	}
 	platform := named(t, cloud, TypeToken, "platform")
 	ours := func(typ string) (mine, efs []vigiltest.Resource) {
 		for _, r := range cloud.ByType(typ) {
@@ -359,6 +362,7 @@ func TestEverySecurityGroupRuleIsNetworkRulesWithADescription(t *testing.T) {
 	for _, r := range append(append(ingress, egress...), efsIngress...) {
 		in := r.Plain()
 		assert.NotEmpty(t, in["description"], r.Name)
+		assert.True(t, validate.EC2Description(in["description"].(string)), "%s: EC2 refuses other characters, such as an apostrophe", r.Name)
 		assert.Equal(t, "tcp", in["ipProtocol"], r.Name)
 		if r.Type == "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" {
 			assert.NotEqual(t, "0.0.0.0/0", in["cidrIpv4"], r.Name)
