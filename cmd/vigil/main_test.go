@@ -32,7 +32,7 @@ func vigil(args ...string) (int, string, string) {
 }
 
 func TestPlanPrintsTheReviewedSummaryOfEachSampleStack(t *testing.T) {
-	for _, stack := range []string{"dev", "prod"} {
+	for _, stack := range []string{"dev", "prod", "managed"} {
 		t.Run(stack, func(t *testing.T) {
 			code, out, errOut := vigil("plan", "--stack", stack, "--dir", projectDir)
 			require.Equal(t, 0, code, errOut)
