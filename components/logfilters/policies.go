@@ -6,16 +6,6 @@ import (
 	"github.com/vigilops/vigil/components/iampolicy"
 )
 
-// keyAdminActions are what the account (through IAM) may do to administer the trail's
-// key: listed one by one, so that this statement lets nobody decrypt, and disabling
-// rotation is not among them.
-var keyAdminActions = []string{
-	"kms:CancelKeyDeletion", "kms:CreateAlias", "kms:DeleteAlias", "kms:DescribeKey", "kms:DisableKey",
-	"kms:EnableKey", "kms:EnableKeyRotation", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus",
-	"kms:ListResourceTags", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:TagResource",
-	"kms:UntagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription",
-}
-
 // arns are the ARNs the trail's policies name, derived from the names alone so that
 // no policy waits for a resource it grants access to.
 type arns struct {
@@ -45,7 +35,7 @@ func (a arns) logsService() string {
 
 // KeyPolicy is the policy of the key that encrypts the trail's log files and its log
 // group, as the CloudTrail and CloudWatch Logs guides write it:
-//   - AccountAdministersKey: the account administers the key (keyAdminActions).
+//   - AccountAdministersKey: the account administers the key (iampolicy.KeyAdminActions).
 //   - CloudTrailEncryptsLogFiles: CloudTrail generates data keys for this trail only
 //     (aws:SourceArn) and for trails of this account (the encryption context).
 //   - CloudTrailDescribesKey: CloudTrail checks the key when the trail is created.
@@ -59,7 +49,7 @@ func KeyPolicy(region, account, trailName, bucket, logGroup string) iampolicy.Do
 	cloudtrail := &iampolicy.Principal{Service: []string{"cloudtrail.amazonaws.com"}}
 	return iampolicy.Document{Version: iampolicy.Version, Statement: []iampolicy.Statement{
 		{Sid: "AccountAdministersKey", Effect: iampolicy.Allow, Principal: &iampolicy.Principal{AWS: []string{a.root()}},
-			Action: keyAdminActions, Resource: []string{"*"}},
+			Action: iampolicy.KeyAdminActions, Resource: []string{"*"}},
 		{Sid: "CloudTrailEncryptsLogFiles", Effect: iampolicy.Allow, Principal: cloudtrail,
 			Action: []string{"kms:GenerateDataKey*"}, Resource: []string{"*"},
 			Condition: map[string]map[string][]string{

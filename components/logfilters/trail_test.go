@@ -87,7 +87,7 @@ func TestTheTrailsKeyPolicyGrantsEachServiceOnlyWhatItNeeds(t *testing.T) {
 	admin := statement(t, d, "AccountAdministersKey")
 	assert.Equal(t, iampolicy.Allow, admin.Effect)
 	assert.Equal(t, []string{"arn:aws:iam::123456789012:root"}, admin.Principal.AWS)
-	assert.Equal(t, keyAdminActions, admin.Action)
+	assert.Equal(t, iampolicy.KeyAdminActions, admin.Action)
 	assert.NotContains(t, admin.Action, "kms:Decrypt")
 	assert.NotContains(t, admin.Action, "kms:DisableKeyRotation")
 	assert.Equal(t, []string{"*"}, admin.Resource)

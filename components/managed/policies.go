@@ -12,65 +12,21 @@ import (
 // workspace's region).
 const APSPrincipal = "aps.amazonaws.com"
 
-// keyAdminActions are what the account (through IAM) may do to administer the key,
-// one by one: nobody can decrypt through this statement, and rotation cannot be
-// turned off. They are the ones components/notify grants for its key.
-var keyAdminActions = []string{
-	"kms:CancelKeyDeletion",
-	"kms:CreateAlias",
-	"kms:DeleteAlias",
-	"kms:DescribeKey",
-	"kms:DisableKey",
-	"kms:EnableKey",
-	"kms:EnableKeyRotation",
-	"kms:GetKeyPolicy",
-	"kms:GetKeyRotationStatus",
-	"kms:ListResourceTags",
-	"kms:PutKeyPolicy",
-	"kms:ScheduleKeyDeletion",
-	"kms:TagResource",
-	"kms:UntagResource",
-	"kms:UpdateAlias",
-	"kms:UpdateKeyDescription",
-}
-
 // ampKeyActions are what AMP needs of a customer managed key, as AWS documents
 // them (Amazon Managed Service for Prometheus User Guide, Encryption at rest, Key
 // policy): DescribeKey to check the key, GenerateDataKey and Decrypt for the data
 // keys. kms:CreateGrant, also needed, gets its own statement.
 var ampKeyActions = []string{"kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"}
 
-// logsKeyActions are what CloudWatch Logs needs of the key of a log group (CloudWatch
-// Logs User Guide, "Encrypt log data in CloudWatch Logs using AWS KMS"), written out
-// but for the documented kms:GenerateDataKey*.
-var logsKeyActions = []string{
-	"kms:Decrypt",
-	"kms:DescribeKey",
-	"kms:Encrypt",
-	"kms:GenerateDataKey*",
-	"kms:ReEncryptFrom",
-	"kms:ReEncryptTo",
-}
-
-// serviceHost is a service's endpoint name in region, the value of kms:ViaService:
-// it ends in amazonaws.com.cn in the China partition.
-func serviceHost(service, region string) string {
-	suffix := "amazonaws.com"
-	if iampolicy.Partition(region) == "aws-cn" {
-		suffix = "amazonaws.com.cn"
-	}
-	return service + "." + region + "." + suffix
-}
-
 // LogGroupARN is the ARN of a log group by name, without the trailing :* (the form of
 // the kms:EncryptionContext:aws:logs:arn condition).
 func LogGroupARN(partition, region, account, name string) string {
-	return fmt.Sprintf("arn:%s:logs:%s:%s:log-group:%s", partition, region, account, name)
+	return iampolicy.LogGroupARN(partition, region, account, name)
 }
 
 // KeyPolicy is the policy of the key that encrypts the workspace and its log group:
 //   - AccountAdministersKey: the account (through IAM) administers the key, with
-//     keyAdminActions only.
+//     iampolicy.KeyAdminActions only.
 //   - AccountPrincipalsUseKeyThroughAMP: the account's principals whose identity
 //     policy allows it may use the key with ampKeyActions, only through AMP in the
 //     region (kms:ViaService, kms:CallerAccount), as AWS documents for AMP. It is
@@ -86,7 +42,7 @@ func KeyPolicy(partition, account, region, logGroup string) iampolicy.Document {
 	root := fmt.Sprintf("arn:%s:iam::%s:root", partition, account)
 	viaAMP := map[string][]string{
 		"kms:CallerAccount": {account},
-		"kms:ViaService":    {serviceHost("aps", region)},
+		"kms:ViaService":    {iampolicy.ServiceHost("aps", region)},
 	}
 	return iampolicy.Document{
 		Version: iampolicy.Version,
@@ -95,7 +51,7 @@ func KeyPolicy(partition, account, region, logGroup string) iampolicy.Document {
 				Sid:       "AccountAdministersKey",
 				Effect:    iampolicy.Allow,
 				Principal: &iampolicy.Principal{AWS: []string{root}},
-				Action:    keyAdminActions,
+				Action:    iampolicy.KeyAdminActions,
 				Resource:  []string{"*"},
 			},
 			{
@@ -120,8 +76,8 @@ func KeyPolicy(partition, account, region, logGroup string) iampolicy.Document {
 			{
 				Sid:       "CloudWatchLogsEncryptsWorkspaceLogs",
 				Effect:    iampolicy.Allow,
-				Principal: &iampolicy.Principal{Service: []string{serviceHost("logs", region)}},
-				Action:    logsKeyActions,
+				Principal: &iampolicy.Principal{Service: []string{iampolicy.ServiceHost("logs", region)}},
+				Action:    iampolicy.LogsKeyActions,
 				Resource:  []string{"*"},
 				Condition: map[string]map[string][]string{
 					"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": {LogGroupARN(partition, region, account, logGroup)}},
@@ -239,7 +195,7 @@ func GrafanaPolicy(partition, account, region, workspaceArn, keyArn string) iamp
 			{
 				Sid: "DecryptWorkspaceThroughAMP", Effect: iampolicy.Allow,
 				Action: []string{"kms:Decrypt"}, Resource: []string{keyArn},
-				Condition: map[string]map[string][]string{"StringEquals": {"kms:ViaService": {serviceHost("aps", region)}}},
+				Condition: map[string]map[string][]string{"StringEquals": {"kms:ViaService": {iampolicy.ServiceHost("aps", region)}}},
 			},
 			{Sid: "ReadCloudWatchMetrics", Effect: iampolicy.Allow, Action: cloudWatchMetricActions, Resource: []string{"*"}},
 			{

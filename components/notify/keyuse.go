@@ -62,44 +62,19 @@ func (k KeyUse) covers(need KeyUse) bool {
 	return true
 }
 
-// logsKeyActions are what CloudWatch Logs needs of a key that encrypts a log group.
-// AWS documents them as kms:Encrypt*, kms:Decrypt*, kms:ReEncrypt*,
-// kms:GenerateDataKey* and kms:Describe* (CloudWatch Logs User Guide, "Encrypt log
-// data in CloudWatch Logs using AWS KMS"); they are written out here, one by one, but
-// for the documented kms:GenerateDataKey*.
-var logsKeyActions = []string{
-	"kms:Decrypt",
-	"kms:DescribeKey",
-	"kms:Encrypt",
-	"kms:GenerateDataKey*",
-	"kms:ReEncryptFrom",
-	"kms:ReEncryptTo",
-}
-
 // dataKeyActions are what a principal needs of the key of a Secrets Manager secret or
 // an SQS queue it writes to (reading needs kms:Decrypt only).
 var dataKeyActions = []string{"kms:Decrypt", "kms:GenerateDataKey"}
 
-// serviceHost is the endpoint name of an AWS service in a region, the value of
-// kms:ViaService and of regional service principals: it ends in amazonaws.com.cn in
-// the China partition.
-func serviceHost(service, region string) string {
-	suffix := "amazonaws.com"
-	if iampolicy.Partition(region) == "aws-cn" {
-		suffix = "amazonaws.com.cn"
-	}
-	return service + "." + region + "." + suffix
-}
-
 // LogGroupARN is the ARN of a log group by name, without the trailing :* (the form
 // of the kms:EncryptionContext:aws:logs:arn condition).
 func LogGroupARN(partition, region, account, name string) string {
-	return fmt.Sprintf("arn:%s:logs:%s:%s:log-group:%s", partition, region, account, name)
+	return iampolicy.LogGroupARN(partition, region, account, name)
 }
 
 // KeyPolicyFor is KeyPolicy with the statements of use appended:
 //   - CloudWatchLogsEncryptsLogGroups, when use has LogGroups: logs.<region> may use
-//     the key with logsKeyActions, only for those log groups (ArnEquals on
+//     the key with iampolicy.LogsKeyActions, only for those log groups (ArnEquals on
 //     kms:EncryptionContext:aws:logs:arn, as AWS documents).
 //   - AccountPrincipalsUseKeyThroughSecretsManager and
 //     AccountPrincipalsUseKeyThroughSQS, when asked: the account's principals may use
@@ -116,8 +91,8 @@ func KeyPolicyFor(partition, account, region string, publisherRoles []string, us
 		doc.Statement = append(doc.Statement, iampolicy.Statement{
 			Sid:       "CloudWatchLogsEncryptsLogGroups",
 			Effect:    iampolicy.Allow,
-			Principal: &iampolicy.Principal{Service: []string{serviceHost("logs", region)}},
-			Action:    logsKeyActions,
+			Principal: &iampolicy.Principal{Service: []string{iampolicy.ServiceHost("logs", region)}},
+			Action:    iampolicy.LogsKeyActions,
 			Resource:  []string{"*"},
 			Condition: map[string]map[string][]string{
 				"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": arns},
@@ -134,7 +109,7 @@ func KeyPolicyFor(partition, account, region string, publisherRoles []string, us
 			Condition: map[string]map[string][]string{
 				"StringEquals": {
 					"kms:CallerAccount": {account},
-					"kms:ViaService":    {serviceHost(service, region)},
+					"kms:ViaService":    {iampolicy.ServiceHost(service, region)},
 				},
 			},
 		}

@@ -64,7 +64,7 @@ type FunctionResources struct {
 //     name, which no alarm ARN covers. Both only read.
 func FunctionPolicy(r FunctionResources) iampolicy.Document {
 	via := func(service string) map[string]map[string][]string {
-		return map[string]map[string][]string{"StringEquals": {"kms:ViaService": {serviceHost(service, r.Region)}}}
+		return map[string]map[string][]string{"StringEquals": {"kms:ViaService": {iampolicy.ServiceHost(service, r.Region)}}}
 	}
 	doc := iampolicy.Document{Version: iampolicy.Version, Statement: []iampolicy.Statement{
 		{Sid: "ReadWebhookSecrets", Effect: iampolicy.Allow,

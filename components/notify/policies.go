@@ -6,28 +6,6 @@ import (
 	"github.com/vigilops/vigil/components/iampolicy"
 )
 
-// keyAdminActions are what the account (through IAM) may do to administer the key.
-// Listed one by one instead of "kms:*": nobody can use the key to decrypt through this
-// statement, and turning rotation off is not among them.
-var keyAdminActions = []string{
-	"kms:CancelKeyDeletion",
-	"kms:CreateAlias",
-	"kms:DeleteAlias",
-	"kms:DescribeKey",
-	"kms:DisableKey",
-	"kms:EnableKey",
-	"kms:EnableKeyRotation",
-	"kms:GetKeyPolicy",
-	"kms:GetKeyRotationStatus",
-	"kms:ListResourceTags",
-	"kms:PutKeyPolicy",
-	"kms:ScheduleKeyDeletion",
-	"kms:TagResource",
-	"kms:UntagResource",
-	"kms:UpdateAlias",
-	"kms:UpdateKeyDescription",
-}
-
 // publishKeyActions are what a publisher to an encrypted topic needs of its key, in the
 // form AWS documents for publishers and for the service principals of CloudWatch and
 // EventBridge (Amazon SNS Developer Guide, Key management): SNS generates a data key
@@ -54,7 +32,7 @@ func alarmARNs(partition, account, region string) string {
 
 // KeyPolicy is the policy of the key that encrypts the topics:
 //   - AccountAdministersKey: the account (through IAM) administers the key, with the
-//     actions of keyAdminActions only.
+//     actions of iampolicy.KeyAdminActions only.
 //   - CloudWatchAlarmsUseKey: CloudWatch may use the key for this account's alarms in
 //     this region only (aws:SourceAccount and aws:SourceArn, as AWS documents against
 //     the confused deputy).
@@ -82,7 +60,7 @@ func KeyPolicy(partition, account, region string, publisherRoles []string) iampo
 				Sid:       "AccountAdministersKey",
 				Effect:    iampolicy.Allow,
 				Principal: &iampolicy.Principal{AWS: []string{root}},
-				Action:    keyAdminActions,
+				Action:    iampolicy.KeyAdminActions,
 				Resource:  []string{"*"},
 			},
 			{

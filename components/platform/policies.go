@@ -7,41 +7,6 @@ import (
 	"github.com/vigilops/vigil/components/iampolicy"
 )
 
-// keyAdminActions are what the account (through IAM) may do to administer the
-// platform key: listed one by one instead of "kms:*", so that nobody decrypts
-// through this statement and nobody turns rotation off.
-var keyAdminActions = []string{
-	"kms:CancelKeyDeletion",
-	"kms:CreateAlias",
-	"kms:DeleteAlias",
-	"kms:DescribeKey",
-	"kms:DisableKey",
-	"kms:EnableKey",
-	"kms:EnableKeyRotation",
-	"kms:GetKeyPolicy",
-	"kms:GetKeyRotationStatus",
-	"kms:ListResourceTags",
-	"kms:PutKeyPolicy",
-	"kms:ScheduleKeyDeletion",
-	"kms:TagResource",
-	"kms:UntagResource",
-	"kms:UpdateAlias",
-	"kms:UpdateKeyDescription",
-}
-
-// logsKeyActions are what CloudWatch Logs needs of a key that encrypts a log group
-// (CloudWatch Logs User Guide, "Encrypt log data in CloudWatch Logs using AWS KMS":
-// kms:Encrypt*, kms:Decrypt*, kms:ReEncrypt*, kms:GenerateDataKey*, kms:Describe*),
-// written out one by one but for the documented kms:GenerateDataKey*.
-var logsKeyActions = []string{
-	"kms:Decrypt",
-	"kms:DescribeKey",
-	"kms:Encrypt",
-	"kms:GenerateDataKey*",
-	"kms:ReEncryptFrom",
-	"kms:ReEncryptTo",
-}
-
 // dataKeyActions are what a principal needs of the key through S3 or Secrets Manager:
 // GenerateDataKey to write (Pulumi uploading the configuration, storing the
 // password), Decrypt to read (the init containers, the execution role).
@@ -60,27 +25,17 @@ var efsKeyActions = []string{
 	"kms:ReEncryptTo",
 }
 
-// serviceHost is a service's endpoint name in region, the value of kms:ViaService and
-// of regional service principals (amazonaws.com.cn in the China partition).
-func serviceHost(service, region string) string {
-	suffix := "amazonaws.com"
-	if iampolicy.Partition(region) == "aws-cn" {
-		suffix = "amazonaws.com.cn"
-	}
-	return service + "." + region + "." + suffix
-}
-
 // LogGroupARN is the ARN of a log group, without the trailing :* (the form of the
 // kms:EncryptionContext:aws:logs:arn condition).
 func LogGroupARN(region, account, name string) string {
-	return fmt.Sprintf("arn:%s:logs:%s:%s:log-group:%s", iampolicy.Partition(region), region, account, name)
+	return iampolicy.LogGroupARN(iampolicy.Partition(region), region, account, name)
 }
 
 // KeyPolicy is the policy of the platform key:
 //   - AccountAdministersKey: the account (through IAM) administers the key with
-//     keyAdminActions only;
+//     iampolicy.KeyAdminActions only;
 //   - CloudWatchLogsEncryptsLogGroups: logs.<region> may use the key with
-//     logsKeyActions for exactly the platform's log groups (ArnEquals on
+//     iampolicy.LogsKeyActions for exactly the platform's log groups (ArnEquals on
 //     kms:EncryptionContext:aws:logs:arn, as AWS documents);
 //   - AccountPrincipalsUseKeyThroughS3, ...ThroughSecretsManager: the account's
 //     principals may use the key with dataKeyActions, only through that service in
@@ -104,16 +59,16 @@ func KeyPolicy(account, region string, logGroups []string) iampolicy.Document {
 			Action:    actions, Resource: []string{"*"},
 			Condition: map[string]map[string][]string{"StringEquals": {
 				"kms:CallerAccount": {account},
-				"kms:ViaService":    {serviceHost(service, region)},
+				"kms:ViaService":    {iampolicy.ServiceHost(service, region)},
 			}},
 		}
 	}
 	return iampolicy.Document{Version: iampolicy.Version, Statement: []iampolicy.Statement{
 		{Sid: "AccountAdministersKey", Effect: iampolicy.Allow, Principal: &iampolicy.Principal{AWS: []string{root}},
-			Action: keyAdminActions, Resource: []string{"*"}},
+			Action: iampolicy.KeyAdminActions, Resource: []string{"*"}},
 		{Sid: "CloudWatchLogsEncryptsLogGroups", Effect: iampolicy.Allow,
-			Principal: &iampolicy.Principal{Service: []string{serviceHost("logs", region)}},
-			Action:    logsKeyActions, Resource: []string{"*"},
+			Principal: &iampolicy.Principal{Service: []string{iampolicy.ServiceHost("logs", region)}},
+			Action:    iampolicy.LogsKeyActions, Resource: []string{"*"},
 			Condition: map[string]map[string][]string{"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": arns}}},
 		through("AccountPrincipalsUseKeyThroughS3", "s3", dataKeyActions),
 		through("AccountPrincipalsUseKeyThroughSecretsManager", "secretsmanager", dataKeyActions),
@@ -187,7 +142,7 @@ func ExecutionPolicy(r ExecutionResources) iampolicy.Document {
 				Resource: []string{r.SecretArn}},
 			iampolicy.Statement{Sid: "DecryptAdminPassword", Effect: iampolicy.Allow, Action: []string{"kms:Decrypt"},
 				Resource:  []string{r.KeyArn},
-				Condition: map[string]map[string][]string{"StringEquals": {"kms:ViaService": {serviceHost("secretsmanager", r.Region)}}}},
+				Condition: map[string]map[string][]string{"StringEquals": {"kms:ViaService": {iampolicy.ServiceHost("secretsmanager", r.Region)}}}},
 		)
 	}
 	var repos []string

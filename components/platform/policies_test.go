@@ -19,7 +19,7 @@ func TestTheKeyPolicyIsExactAndLintClean(t *testing.T) {
 		return cond{"StringEquals": {"kms:CallerAccount": {account}, "kms:ViaService": {service + ".eu-west-1.amazonaws.com"}}}
 	}
 	want := iampolicy.Document{Version: iampolicy.Version, Statement: []iampolicy.Statement{
-		{Sid: "AccountAdministersKey", Effect: "Allow", Principal: root, Action: keyAdminActions, Resource: []string{"*"}},
+		{Sid: "AccountAdministersKey", Effect: "Allow", Principal: root, Action: iampolicy.KeyAdminActions, Resource: []string{"*"}},
 		{Sid: "CloudWatchLogsEncryptsLogGroups", Effect: "Allow", Principal: &iampolicy.Principal{Service: []string{"logs.eu-west-1.amazonaws.com"}},
 			Action:   []string{"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncryptFrom", "kms:ReEncryptTo"},
 			Resource: []string{"*"},
@@ -37,7 +37,7 @@ func TestTheKeyPolicyIsExactAndLintClean(t *testing.T) {
 	}}
 	assert.Equal(t, want, doc)
 	assert.Empty(t, doc.Lint())
-	for _, a := range keyAdminActions {
+	for _, a := range iampolicy.KeyAdminActions {
 		assert.NotContains(t, []string{"kms:Decrypt", "kms:DisableKeyRotation", "kms:*"}, a, "administering the key never decrypts nor stops rotation")
 	}
 	cn := KeyPolicy(account, "cn-north-1", groups)
