@@ -1,6 +1,7 @@
 package stacks
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -237,4 +238,82 @@ func keys[V any](m map[string]V) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// Each key of vigil:platform reaches the part it configures, not merely the plan:
+// the sizes, images and retention the task definitions run, the subnets of the tasks
+// and of the load balancer, the certificate of its listener, the networks each
+// security group lets in or out, and the cluster the services run in.
+func TestEachPlatformKeyReachesThePartItConfigures(t *testing.T) {
+	cfg := fullConfig()
+	pl := cfg["vigil:platform"].(map[string]any)
+	pl["images"] = map[string]any{"prometheus": "registry.example.com/prometheus:p1", "alertmanager": "registry.example.com/alertmanager:a1",
+		"grafana": "registry.example.com/grafana:g1", "blackbox": "registry.example.com/blackbox:b1"}
+	pl["scrapeEgress"] = []map[string]any{{"cidr": "10.31.0.0/16", "fromPort": 9100}}
+	pl["probeEgress"] = []map[string]any{{"cidr": "10.32.0.0/16", "fromPort": 8081, "toPort": 8089}}
+	pl["grafana"].(map[string]any)["loadBalancerSubnetIds"] = []string{"subnet-0123456789abcdef0", "subnet-0fedcba9876543210"}
+	cfg["vigil:taskSize"] = map[string]any{"cpu": 1024, "memoryMiB": 3072}
+	env, err := FromValues("vigil", "prod", prodValues(cfg), []string{"vigil:notifications", "vigil:notifier", "vigil:platform"}, InDir(projectDir))
+	require.NoError(t, err)
+	cloud, _ := deployed(t, env)
+
+	type container struct {
+		Name, Image string
+		Command     []string
+	}
+	for app, want := range map[string]struct{ image, cpu, memory string }{
+		"prometheus":   {"registry.example.com/prometheus:p1", "1024", "3072"},
+		"grafana":      {"registry.example.com/grafana:g1", "1024", "3072"},
+		"alertmanager": {"registry.example.com/alertmanager:a1", "256", "512"},
+		"blackbox":     {"registry.example.com/blackbox:b1", "256", "512"},
+	} {
+		td := named(t, cloud, "aws:ecs/taskDefinition:TaskDefinition", "platform-"+app+"-taskdef")
+		cpu, _ := td.String("cpu")
+		memory, _ := td.String("memory")
+		assert.Equal(t, want.cpu, cpu, app)
+		assert.Equal(t, want.memory, memory, app)
+		var defs []container
+		require.NoError(t, td.DecodeJSON("containerDefinitions", &defs))
+		require.Len(t, defs, 2, app)
+		assert.Equal(t, app, defs[1].Name)
+		assert.Equal(t, want.image, defs[1].Image, app)
+		if app == "prometheus" {
+			assert.Contains(t, defs[1].Command, "--storage.tsdb.retention.time=30d", "platform.retentionDays")
+		}
+		svc := named(t, cloud, "aws:ecs/service:Service", "platform-"+app+"-service")
+		subnets, _ := svc.Input("networkConfiguration.subnets")
+		assert.Equal(t, []any{"subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"}, subnets, "%s runs in platform.subnetIds", app)
+		cluster, _ := svc.String("cluster")
+		assert.Equal(t, "arn:aws:ecs:eu-west-1:123456789012:cluster/monitoring", cluster, "platform.clusterArn")
+	}
+	assert.Empty(t, cloud.ByType("aws:ecs/cluster:Cluster"), "an existing cluster is used, none created")
+
+	lb := named(t, cloud, "aws:lb/loadBalancer:LoadBalancer", "platform-grafana-alb")
+	lbSubnets, _ := lb.Input("subnets")
+	assert.Equal(t, []any{"subnet-0123456789abcdef0", "subnet-0fedcba9876543210"}, lbSubnets, "platform.grafana.loadBalancerSubnetIds")
+	listener := named(t, cloud, "aws:lb/listener:Listener", "platform-grafana-https")
+	cert, _ := listener.String("certificateArn")
+	assert.Equal(t, "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", cert)
+
+	// Which group each CIDR rule belongs to, by the CIDR the config gave it.
+	rules := map[string][]string{}
+	for _, typ := range []string{"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"} {
+		for _, r := range cloud.ByType(typ) {
+			cidr, _ := r.String("cidrIpv4")
+			group, _ := r.String("securityGroupId")
+			from, _ := r.Input("fromPort")
+			to, _ := r.Input("toPort")
+			rules[cidr] = append(rules[cidr], fmt.Sprintf("%s %s %v-%v", typ[strings.Index(typ, "securityGroup")+len("securityGroup"):strings.LastIndex(typ, "Rule:")], group, from, to))
+		}
+	}
+	assert.Equal(t, []string{"Egress platform-prometheus-sg 9100-9100"}, rules["10.31.0.0/16"], "platform.scrapeEgress is Prometheus's")
+	assert.Equal(t, []string{"Egress platform-blackbox-sg 8081-8089"}, rules["10.32.0.0/16"], "platform.probeEgress is the blackbox exporter's")
+	assert.Equal(t, []string{"Ingress platform-alb-sg 443-443"}, rules["10.20.0.0/16"], "platform.grafana.allowedCidrs reach the load balancer only")
+}
+
+func named(t *testing.T, cloud *vigiltest.Cloud, typ, name string) vigiltest.Resource {
+	t.Helper()
+	r, ok := cloud.Named(typ, name)
+	require.True(t, ok, "no %s %s", typ, name)
+	return r
 }
