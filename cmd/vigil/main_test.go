@@ -181,9 +181,21 @@ func TestUnknownStackIsAClearError(t *testing.T) {
 // BenchmarkPlan plans generated estates of growing size, from reading the config to
 // the summary, as `vigil plan` does. Run: go test ./cmd/vigil -run '^$' -bench Plan
 func BenchmarkPlan(b *testing.B) {
+	type estate struct {
+		name   string
+		values map[string]string
+	}
+	var estates []estate
 	for _, n := range []int{10, 100, 1000} {
-		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
-			values := generatedEstate(n)
+		estates = append(estates, estate{fmt.Sprintf("services=%d", n), generatedEstate(n)})
+	}
+	// The managed platform instead of ECS, so that its component is measured too.
+	managed := generatedEstate(100)
+	managed["vigil:platform"] = `{"mode": "managed"}`
+	estates = append(estates, estate{"managed/services=100", managed})
+	for _, e := range estates {
+		b.Run(e.name, func(b *testing.B) {
+			values := e.values
 			b.ResetTimer()
 			resources := 0
 			for i := 0; i < b.N; i++ {
