@@ -75,7 +75,9 @@ func (g *GrafanaArgs) withDefaults(prefix string) GrafanaArgs {
 	return out
 }
 
-func (g *GrafanaArgs) check(ps *validate.Problems, path, prefix string) {
+// check reports g's problems and returns its dashboards parsed, so that they are
+// parsed and checked once.
+func (g *GrafanaArgs) check(ps *validate.Problems, path, prefix string) []dash.GrafanaDashboard {
 	for i, p := range g.AuthenticationProviders {
 		validate.OneOf(ps, fmt.Sprintf("%s.AuthenticationProviders[%d]", path, i), p, authProviders)
 	}
@@ -86,7 +88,7 @@ func (g *GrafanaArgs) check(ps *validate.Problems, path, prefix string) {
 	}
 	models, ok := parseDashboards(ps, path, g.Dashboards)
 	if !ok {
-		return
+		return nil
 	}
 	ext := (&cdash.DashboardsArgs{Grafana: &cdash.ExternalGrafana{Folder: g.withDefaults(prefix).Folder, Dashboards: models}})
 	if err := ext.Validate(); err != nil {
@@ -98,6 +100,7 @@ func (g *GrafanaArgs) check(ps *validate.Problems, path, prefix string) {
 			ps.Add(path+".Dashboards", err.Error(), "")
 		}
 	}
+	return models
 }
 
 // parseDashboards reads the models in name order; false when one does not parse.
@@ -132,7 +135,7 @@ func GrafanaRoleName(prefix string) string { return prefix + "-grafana" }
 // newGrafana creates the role, the workspace, its service account and token, the
 // Grafana provider that uses them, the data sources and the dashboards, and returns
 // the workspace's URL.
-func newGrafana(ctx *pulumi.Context, name string, m *Managed, args *ManagedArgs, ws *amp.Workspace, key *kms.Key) (pulumi.StringOutput, error) {
+func newGrafana(ctx *pulumi.Context, name string, m *Managed, args *ManagedArgs, models []dash.GrafanaDashboard, ws *amp.Workspace, key *kms.Key) (pulumi.StringOutput, error) {
 	g := args.Grafana.withDefaults(args.NamePrefix)
 	parent := pulumi.Parent(m)
 	tags := pulumi.ToStringMap(args.Tags)
@@ -207,8 +210,7 @@ func newGrafana(ctx *pulumi.Context, name string, m *Managed, args *ManagedArgs,
 			return none, err
 		}
 	}
-	if len(g.Dashboards) > 0 {
-		models, _ := parseDashboards(&validate.Problems{}, "Grafana", g.Dashboards)
+	if len(models) > 0 {
 		if _, err := cdash.NewDashboards(ctx, name+"-dashboards", &cdash.DashboardsArgs{Grafana: &cdash.ExternalGrafana{
 			Provider: provider, Folder: g.Folder, Dashboards: models, ProviderVersion: g.ProviderVersion,
 		}}, parent); err != nil {

@@ -22,6 +22,7 @@ import (
 
 	"github.com/vigilops/vigil/alerts"
 	"github.com/vigilops/vigil/components/iampolicy"
+	dash "github.com/vigilops/vigil/dashboards"
 	"github.com/vigilops/vigil/validate"
 )
 
@@ -95,12 +96,18 @@ const maxPrefix = 56
 // converts the Alertmanager file, so that an unsupported part is refused before
 // anything is created.
 func (a *ManagedArgs) Validate() error {
-	var ps validate.Problems
-	a.check(&ps)
-	return ps.Err("managed.ManagedArgs")
+	_, err := a.validated()
+	return err
 }
 
-func (a *ManagedArgs) check(ps *validate.Problems) {
+// validated is Validate, and the Grafana dashboards it parsed on the way.
+func (a *ManagedArgs) validated() ([]dash.GrafanaDashboard, error) {
+	var ps validate.Problems
+	models := a.check(&ps)
+	return models, ps.Err("managed.ManagedArgs")
+}
+
+func (a *ManagedArgs) check(ps *validate.Problems) []dash.GrafanaDashboard {
 	if validate.Required(ps, "NamePrefix", a.NamePrefix, "for example vigil-prod") &&
 		(len(a.NamePrefix) > maxPrefix || !prefixRe.MatchString(a.NamePrefix)) {
 		ps.Addf("NamePrefix", "it names the workspace, the key alias, the log group and the Grafana role (<prefix>-grafana, at most 64 characters)",
@@ -124,10 +131,12 @@ func (a *ManagedArgs) check(ps *validate.Problems) {
 	if a.KeyDeletionWindowDays != 0 {
 		validate.IntRange(ps, "KeyDeletionWindowDays", a.KeyDeletionWindowDays, 7, 30, "KMS keeps a deleted key 7 to 30 days; 0 means 30")
 	}
+	var models []dash.GrafanaDashboard
 	if a.Grafana != nil {
-		a.Grafana.check(ps, "Grafana", a.NamePrefix)
+		models = a.Grafana.check(ps, "Grafana", a.NamePrefix)
 	}
 	validate.Tags(ps, "Tags", a.Tags)
+	return models
 }
 
 func (a *ManagedArgs) definitionArgs() DefinitionArgs {
@@ -147,7 +156,8 @@ func NewManaged(ctx *pulumi.Context, name string, args *ManagedArgs, opts ...pul
 	if args == nil {
 		args = &ManagedArgs{}
 	}
-	if err := args.Validate(); err != nil {
+	models, err := args.validated()
+	if err != nil {
 		return nil, err
 	}
 	definition, topics, err := Definition(args.definitionArgs())
@@ -227,7 +237,7 @@ func NewManaged(ctx *pulumi.Context, name string, args *ManagedArgs, opts ...pul
 	m.KeyArn = key.Arn
 	m.GrafanaEndpoint = pulumi.String("").ToStringOutput()
 	if args.Grafana != nil {
-		endpoint, err := newGrafana(ctx, name, m, args, ws, key)
+		endpoint, err := newGrafana(ctx, name, m, args, models, ws, key)
 		if err != nil {
 			return nil, err
 		}
