@@ -47,20 +47,7 @@ func buildDashboards(ps *validate.Problems, env *Environment, c catalog.Catalog)
 			logMetrics = append(logMetrics, dashboards.LogMetric{Service: f.Resource, Namespace: f.Metric.Namespace, MetricName: f.Metric.Name})
 		}
 	}
-	report := func(where string, err error) bool {
-		if err == nil {
-			return false
-		}
-		var invalid *validate.Error
-		if errors.As(err, &invalid) {
-			for _, p := range invalid.Problems {
-				ps.Add(where+": "+p.Path, p.Message, p.Hint)
-			}
-			return true
-		}
-		ps.Add(where, err.Error(), "")
-		return true
-	}
+	report := func(where string, err error) bool { return reportAt(ps, where, err) }
 	bodies, err := dashboards.BuildCloudWatch(dashboards.CloudWatch{
 		NamePrefix: env.NamePrefix, Region: env.Region, Estate: env.CloudWatchEstate, Alarms: set, LogMetrics: logMetrics,
 	})
@@ -122,6 +109,24 @@ func buildDashboards(ps *validate.Problems, env *Environment, c catalog.Catalog)
 		env.Warnings = append(env.Warnings, fmt.Sprintf("dashboards: alarm %s is on no dashboard", name))
 	}
 	env.Dashboards = Dashboards{CloudWatch: bodies, Grafana: models, Alarms: set}
+}
+
+// reportAt adds err's problems to ps under where (each problem of a *validate.Error
+// at where: <its path>, anything else as one problem at where), and says whether
+// there was an error.
+func reportAt(ps *validate.Problems, where string, err error) bool {
+	if err == nil {
+		return false
+	}
+	var invalid *validate.Error
+	if errors.As(err, &invalid) {
+		for _, p := range invalid.Problems {
+			ps.Add(where+": "+p.Path, p.Message, p.Hint)
+		}
+		return true
+	}
+	ps.Add(where, err.Error(), "")
+	return true
 }
 
 // readProjectFile reads a file the config names, inside the project folder only, and

@@ -2,7 +2,6 @@ package stacks
 
 import (
 	"errors"
-	"path"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -16,15 +15,9 @@ import (
 // and its Alertmanager configuration, publishing to the severity topics, and an
 // Amazon Managed Grafana workspace with the dashboards unless the stack says not.
 func deployManaged(ctx *pulumi.Context, env *Environment, topics *notify.Topics) (*managed.Managed, error) {
-	rules := map[string][]byte{}
-	for _, p := range []string{CatalogRulesPath, SLORulesPath} {
-		if data, ok := env.Artifacts[p]; ok {
-			rules[path.Base(p)] = data
-		}
-	}
 	args := &managed.ManagedArgs{
 		NamePrefix: env.NamePrefix, AccountID: env.AccountID, Region: env.Region,
-		RuleFiles: rules, Alertmanager: env.Artifacts[AlertmanagerPath], TopicArns: topicArns(topics),
+		RuleFiles: ruleFiles(env), Alertmanager: env.Artifacts[AlertmanagerPath], TopicArns: topicArns(topics),
 		LogRetentionDays: env.LogRetentionDays, KeyDeletionWindowDays: env.KeyDeletionWindowDays, Tags: env.Tags,
 	}
 	if env.Platform.GrafanaWorkspace {

@@ -340,19 +340,7 @@ func buildPlatformFiles(ps *validate.Problems, env *Environment) {
 		return
 	}
 	const at = Namespace + ":platform"
-	report := func(err error) bool {
-		if err == nil {
-			return false
-		}
-		if ve, ok := err.(*validate.Error); ok {
-			for _, p := range ve.Problems {
-				ps.Add(at+": "+p.Path, p.Message, p.Hint)
-			}
-		} else {
-			ps.Add(at, err.Error(), "")
-		}
-		return true
-	}
+	report := func(err error) bool { return reportAt(ps, at, err) }
 	ns := pl.Namespace
 	prom := pconfig.Prometheus{
 		Stack:        env.Stack,
@@ -380,13 +368,7 @@ func buildPlatformFiles(ps *validate.Problems, env *Environment) {
 	for _, c := range env.Certificates {
 		prom.Certificates = append(prom.Certificates, pconfig.Certificate{Name: c.Domain, Targets: tlsTargets(c)})
 	}
-	rules := map[string][]byte{}
-	for _, p := range []string{CatalogRulesPath, SLORulesPath} {
-		if data, ok := env.Artifacts[p]; ok {
-			rules[path.Base(p)] = data
-		}
-	}
-	promFiles, err := pconfig.PrometheusFiles(prom, rules)
+	promFiles, err := pconfig.PrometheusFiles(prom, ruleFiles(env))
 	if report(err) {
 		return
 	}
@@ -417,6 +399,18 @@ func buildPlatformFiles(ps *validate.Problems, env *Environment) {
 	env.Artifacts[PrometheusConfigPath] = promFiles["prometheus.yml"]
 	env.Artifacts[BlackboxConfigPath] = bb
 	env.Artifacts[GrafanaDatasources] = grafana[pconfig.DatasourcesPath]
+}
+
+// ruleFiles are the stack's generated rule files by file name (catalog.rules.yaml,
+// slos.rules.yaml), as the platform's Prometheus and AMP load them.
+func ruleFiles(env *Environment) map[string][]byte {
+	rules := map[string][]byte{}
+	for _, p := range []string{CatalogRulesPath, SLORulesPath} {
+		if data, ok := env.Artifacts[p]; ok {
+			rules[path.Base(p)] = data
+		}
+	}
+	return rules
 }
 
 // tlsTargets are the host:port endpoints the platform's blackbox exporter probes
