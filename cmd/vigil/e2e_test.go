@@ -9,13 +9,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/vigilops/vigil/internal/loopback"
 )
 
 // End to end on loopback: the prod stack's generated rules and Alertmanager
@@ -290,69 +292,32 @@ func (b *bursting) environmentOf(t *testing.T, port int, tier string) string {
 // skipping) when it is missing.
 func binary(t *testing.T, name string) string {
 	t.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		t.Fatalf("%s is not installed: run `make tools`: %v", name, err)
+	pkg := map[string]string{"promtool": "prometheus", "amtool": "prometheus-alertmanager"}[name]
+	if pkg == "" {
+		pkg = name
 	}
-	return path
+	return loopback.Binary(t, name, pkg)
 }
 
-// start runs a program until the test ends, and waits until it answers /-/ready.
+// start runs a program until the test ends, and waits until it answers /-/ready on
+// its --web.listen-address.
 func start(t *testing.T, path string, args ...string) {
 	t.Helper()
-	cmd := exec.Command(path, args...)
-	logs := &lockedBuffer{}
-	cmd.Stdout, cmd.Stderr = logs, logs
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		if t.Failed() {
-			t.Logf("%s output:\n%s", filepath.Base(path), logs.String())
-		}
-	})
 	var addr string
 	for _, a := range args {
 		if v, ok := strings.CutPrefix(a, "--web.listen-address="); ok {
 			addr = v
 		}
 	}
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
-		resp, err := http.Get("http://" + addr + "/-/ready")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return
-			}
-		}
-	}
-	t.Fatalf("%s did not become ready:\n%s", filepath.Base(path), logs.String())
+	loopback.Start(t, path, "http://"+addr+"/-/ready", args...)
 }
 
 // freePort asks the kernel for a free loopback port.
 func freePort(t *testing.T) int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	_, port, err := net.SplitHostPort(loopback.FreeAddr(t))
 	require.NoError(t, err)
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-// lockedBuffer collects a process's output from two pipes at once.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf []byte
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.buf = append(b.buf, p...)
-	return len(p), nil
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return string(b.buf)
+	n, err := strconv.Atoi(port)
+	require.NoError(t, err)
+	return n
 }

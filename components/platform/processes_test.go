@@ -2,18 +2,17 @@ package platform
 
 import (
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/vigilops/vigil/internal/loopback"
 )
 
 // The programs of Debian's packages that stand for the images on loopback: the same
@@ -44,7 +43,7 @@ func TestTheContainersFlagsAndHealthChecksWorkWithTheRealPrograms(t *testing.T) 
 				require.NoError(t, os.WriteFile(p, b, 0o644))
 			}
 			main := parsed(t, spec(app))[1]
-			addr := freeLoopback(t)
+			addr := loopback.FreeAddr(t)
 			listen := ":" + strconv.Itoa(Port(app))
 			var args []string
 			for _, a := range main.Command {
@@ -57,7 +56,7 @@ func TestTheContainersFlagsAndHealthChecksWorkWithTheRealPrograms(t *testing.T) 
 			health := main.HealthCheck.Command[len(main.HealthCheck.Command)-1]
 			health = strings.Replace(health, "127.0.0.1"+listen, addr, 1)
 			require.True(t, strings.HasPrefix(health, "http://"+addr+"/"), "the health check asks the container's own port: %s", health)
-			startUntilHealthy(t, path, health, args...)
+			loopback.Start(t, path, health, args...)
 			if app == Prometheus {
 				require.DirExists(t, filepath.Join(dataDir, "wal"), "the TSDB is where --storage.tsdb.path says")
 				for p, refusal := range map[string]string{
@@ -75,53 +74,4 @@ func TestTheContainersFlagsAndHealthChecksWorkWithTheRealPrograms(t *testing.T) 
 			}
 		})
 	}
-}
-
-// startUntilHealthy starts a program until the test ends (killed then, whatever
-// happened) and waits, at most 30 seconds, for url to answer 200.
-func startUntilHealthy(t *testing.T, path, url string, args ...string) {
-	t.Helper()
-	cmd := exec.Command(path, args...)
-	logs := &syncBuffer{}
-	cmd.Stdout, cmd.Stderr = logs, logs
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	client := http.Client{Timeout: time.Second}
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if resp, err := client.Get(url); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return
-			}
-		}
-	}
-	t.Fatalf("%s %v never answered %s:\n%s", filepath.Base(path), args, url, logs.String())
-}
-
-func freeLoopback(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	return l.Addr().String()
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

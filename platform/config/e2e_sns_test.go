@@ -24,6 +24,7 @@ import (
 	"github.com/vigilops/vigil/alerts"
 	"github.com/vigilops/vigil/alerts/catalog"
 	"github.com/vigilops/vigil/alerts/routing"
+	"github.com/vigilops/vigil/internal/loopback"
 )
 
 // The fake key pair of the loopback tests: AWS's documented example shape, never a real
@@ -88,7 +89,7 @@ func TestTheSNSEndpointSwapAddsApiUrlToEachTopicAndChangesNothingElse(t *testing
 	// And Alertmanager 0.25, the Debian binary that the loopback test runs, knows it too.
 	file := filepath.Join(t.TempDir(), "alertmanager.yml")
 	require.NoError(t, os.WriteFile(file, swapped, 0o644))
-	out, err := exec.Command(binaryOf(t, "amtool", "prometheus-alertmanager"), "check-config", file).CombinedOutput()
+	out, err := exec.Command(loopback.Binary(t, "amtool", "prometheus-alertmanager"), "check-config", file).CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	require.Contains(t, string(out), "SUCCESS")
 	require.NotContains(t, string(swapped), fakeSecretKey)
@@ -185,9 +186,9 @@ func activeAlertmanagers(t *testing.T, promAddr string) []string {
 }
 
 func TestAServiceDownAlertOfTheGeneratedConfigurationReachesTheCriticalSNSTopicAndResolves(t *testing.T) {
-	prometheus := binaryOf(t, "prometheus", "prometheus")
-	blackbox := binaryOf(t, "prometheus-blackbox-exporter", "prometheus-blackbox-exporter")
-	alertmanager := binaryOf(t, "prometheus-alertmanager", "prometheus-alertmanager")
+	prometheus := loopback.Binary(t, "prometheus", "prometheus")
+	blackbox := loopback.Binary(t, "prometheus-blackbox-exporter", "prometheus-blackbox-exporter")
+	alertmanager := loopback.Binary(t, "prometheus-alertmanager", "prometheus-alertmanager")
 	dir := t.TempDir()
 
 	// Alertmanager's AWS SDK takes the fake keys from the environment and nothing from
@@ -237,7 +238,7 @@ func TestAServiceDownAlertOfTheGeneratedConfigurationReachesTheCriticalSNSTopicA
 	require.NoError(t, os.Mkdir(rulesDir, 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(rulesDir, "catalog.rules.yaml"), rulesYAML, 0o644))
 
-	bbAddr, promAddr, amAddr := freeAddr(t), freeAddr(t), freeAddr(t)
+	bbAddr, promAddr, amAddr := loopback.FreeAddr(t), loopback.FreeAddr(t), loopback.FreeAddr(t)
 	promYAML := build(t, Prometheus{
 		Stack:          "e2e",
 		ScrapeInterval: 5 * time.Second,
@@ -254,10 +255,10 @@ func TestAServiceDownAlertOfTheGeneratedConfigurationReachesTheCriticalSNSTopicA
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "blackbox.yml"), bbYAML, 0o644))
 
-	run(t, alertmanager, amAddr, "/-/ready", "--config.file="+amFile,
+	loopback.Start(t, alertmanager, "http://"+amAddr+"/-/ready", "--config.file="+amFile,
 		"--storage.path="+filepath.Join(dir, "am"), "--web.listen-address="+amAddr, "--cluster.listen-address=")
-	run(t, blackbox, bbAddr, "/-/ready", "--config.file="+filepath.Join(dir, "blackbox.yml"), "--web.listen-address="+bbAddr)
-	run(t, prometheus, promAddr, "/-/ready", "--config.file="+filepath.Join(dir, "prometheus.yml"),
+	loopback.Start(t, blackbox, "http://"+bbAddr+"/-/ready", "--config.file="+filepath.Join(dir, "blackbox.yml"), "--web.listen-address="+bbAddr)
+	loopback.Start(t, prometheus, "http://"+promAddr+"/-/ready", "--config.file="+filepath.Join(dir, "prometheus.yml"),
 		"--storage.tsdb.path="+filepath.Join(dir, "data"), "--web.listen-address="+promAddr,
 		"--rules.alert.resend-delay=2s")
 

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/vigilops/vigil/internal/loopback"
 )
 
 // series is one series of a Prometheus instant query.
@@ -58,9 +60,9 @@ func valueOf(t *testing.T, addr, q string) series {
 }
 
 func TestPrometheusScrapesTheBlackboxProbeOfALocalHealthEndpointAndAlertsItsAlertmanager(t *testing.T) {
-	prometheus := binaryOf(t, "prometheus", "prometheus")
-	blackbox := binaryOf(t, "prometheus-blackbox-exporter", "prometheus-blackbox-exporter")
-	alertmanager := binaryOf(t, "prometheus-alertmanager", "prometheus-alertmanager")
+	prometheus := loopback.Binary(t, "prometheus", "prometheus")
+	blackbox := loopback.Binary(t, "prometheus-blackbox-exporter", "prometheus-blackbox-exporter")
+	alertmanager := loopback.Binary(t, "prometheus-alertmanager", "prometheus-alertmanager")
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("/health", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
@@ -80,7 +82,7 @@ func TestPrometheusScrapesTheBlackboxProbeOfALocalHealthEndpointAndAlertsItsAler
 	dir := t.TempDir()
 	rules := filepath.Join(dir, "rules")
 	require.NoError(t, os.Mkdir(rules, 0o755))
-	bbAddr, promAddr, amAddr := freeAddr(t), freeAddr(t), freeAddr(t)
+	bbAddr, promAddr, amAddr := loopback.FreeAddr(t), loopback.FreeAddr(t), loopback.FreeAddr(t)
 	// A rule that always fires, to see the alert reach the Alertmanager of alerting.
 	require.NoError(t, os.WriteFile(filepath.Join(rules, "e2e.rules.yaml"),
 		[]byte("groups:\n  - name: e2e\n    rules:\n      - alert: AlwaysFiring\n        expr: vector(1)\n        labels:\n          environment: e2e\n"), 0o644))
@@ -106,10 +108,10 @@ func TestPrometheusScrapesTheBlackboxProbeOfALocalHealthEndpointAndAlertsItsAler
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "prometheus.yml"), promYAML, 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "blackbox.yml"), bbYAML, 0o644))
 
-	run(t, alertmanager, amAddr, "/-/ready", "--config.file="+filepath.Join(dir, "alertmanager.yml"),
+	loopback.Start(t, alertmanager, "http://"+amAddr+"/-/ready", "--config.file="+filepath.Join(dir, "alertmanager.yml"),
 		"--storage.path="+filepath.Join(dir, "am"), "--web.listen-address="+amAddr, "--cluster.listen-address=")
-	run(t, blackbox, bbAddr, "/-/ready", "--config.file="+filepath.Join(dir, "blackbox.yml"), "--web.listen-address="+bbAddr)
-	run(t, prometheus, promAddr, "/-/ready", "--config.file="+filepath.Join(dir, "prometheus.yml"),
+	loopback.Start(t, blackbox, "http://"+bbAddr+"/-/ready", "--config.file="+filepath.Join(dir, "blackbox.yml"), "--web.listen-address="+bbAddr)
+	loopback.Start(t, prometheus, "http://"+promAddr+"/-/ready", "--config.file="+filepath.Join(dir, "prometheus.yml"),
 		"--storage.tsdb.path="+filepath.Join(dir, "data"), "--web.listen-address="+promAddr,
 		// Alerts evaluated before the notifier has its Alertmanager are dropped until the
 		// next resend, a minute later by default.
