@@ -58,6 +58,9 @@ func TestTheContainersFlagsAndHealthChecksWorkWithTheRealPrograms(t *testing.T) 
 			require.True(t, strings.HasPrefix(health, "http://"+addr+"/"), "the health check asks the container's own port: %s", health)
 			loopback.Start(t, path, health, args...)
 			if app == Prometheus {
+				// Healthy comes before the TSDB is open, and the admin API answers 503
+				// until it is, whatever the flags say.
+				loopback.WaitReady(t, "http://"+addr+"/-/ready")
 				require.DirExists(t, filepath.Join(dataDir, "wal"), "the TSDB is where --storage.tsdb.path says")
 				for p, refusal := range map[string]string{
 					"/-/reload": "Lifecycle API is not enabled", "/-/quit": "Lifecycle API is not enabled",

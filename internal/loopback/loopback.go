@@ -59,16 +59,31 @@ func Start(t testing.TB, path, readyURL string, args ...string) {
 			t.Logf("%s output:\n%s", filepath.Base(path), logs.String())
 		}
 	})
+	if !answers(readyURL) {
+		t.Fatalf("%s %v never answered %s:\n%s", filepath.Base(path), args, readyURL, logs.String())
+	}
+}
+
+// WaitReady waits, at most ReadyTimeout, until url answers 200, such as a
+// Prometheus's /-/ready after Start waited for its /-/healthy.
+func WaitReady(t testing.TB, url string) {
+	t.Helper()
+	if !answers(url) {
+		t.Fatalf("%s did not answer 200 within %s", url, ReadyTimeout)
+	}
+}
+
+func answers(url string) bool {
 	client := http.Client{Timeout: time.Second}
 	for deadline := time.Now().Add(ReadyTimeout); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if resp, err := client.Get(readyURL); err == nil {
+		if resp, err := client.Get(url); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return
+				return true
 			}
 		}
 	}
-	t.Fatalf("%s %v never answered %s:\n%s", filepath.Base(path), args, readyURL, logs.String())
+	return false
 }
 
 // lockedBuffer collects a process's output from two pipes at once.

@@ -36,6 +36,7 @@ func TestStartWaitsForTheProgramToAnswerAndStopsItAfterTheTest(t *testing.T) {
 	t.Run("serving", func(t *testing.T) {
 		t.Setenv("LOOPBACK_SERVE", addr)
 		Start(t, os.Args[0], "http://"+addr+"/")
+		WaitReady(t, "http://"+addr+"/")
 		resp, err := http.Get("http://" + addr + "/")
 		require.NoError(t, err)
 		resp.Body.Close()
